@@ -1,0 +1,4 @@
+export { tmpRepo, writeTree, GIT_ENV } from './tmp-repo.js';
+export type { TmpRepo, FileTree } from './tmp-repo.js';
+export { oracleDvcPath, runDvc, runMomo, testEnv, PROJECT_ROOT, MOMO_BIN, ORACLE_DVC_VERSION } from './oracle.js';
+export type { RunResult } from './oracle.js';
