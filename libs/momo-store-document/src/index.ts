@@ -1,1 +1,27 @@
-export {};
+export type {
+  JsonValue,
+  DocumentMetadata,
+  DocumentInput,
+  StoredDocument,
+  SaveDocumentResult,
+  SaveManyResult,
+  FilterScalar,
+  FilterOperators,
+  DocumentFilter,
+  DocumentSearchOptions,
+  DocumentSearchHit,
+  ListDocumentsOptions,
+  DocumentStoreCapabilities,
+  DocumentStore,
+} from './types.js';
+export { DOCUMENT_STORE_CODES } from './codes.js';
+export type { DocumentStoreCode } from './codes.js';
+export {
+  BM25_K1,
+  BM25_B,
+  DEFAULT_SEARCH_LIMIT,
+  DOCUMENTS_FILE,
+  MANIFEST_FILE,
+  DOCUMENTS_EXPORT_FORMAT,
+  DOCUMENTS_EXPORT_VERSION,
+} from './constants.js';
