@@ -1,0 +1,82 @@
+import * as fs from 'node:fs';
+import * as crypto from 'node:crypto';
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { storeFileImpl, type StoreJob, type StoreResult } from './store-file.js';
+
+/** Below these, worker start-up (~30 ms each) costs more than it saves. */
+const MIN_FILES_FOR_WORKERS = 2000;
+const MIN_BYTES_FOR_WORKERS = 256 * 1024 * 1024;
+const BATCH = 256;
+
+const WORKER_SOURCE = `
+const { parentPort } = require('node:worker_threads');
+const deps = { fs: require('node:fs'), crypto: require('node:crypto') };
+const storeFileImpl = ${storeFileImpl.toString()};
+const made = new Set();
+parentPort.on('message', (batch) => {
+  const out = [];
+  for (const job of batch) {
+    try { out.push(storeFileImpl(deps, job, made)); }
+    catch (e) { out.push({ error: { message: e.message, code: e.code, path: job.src } }); }
+  }
+  parentPort.postMessage(out);
+});
+`;
+
+export type StoreOutcome = StoreResult | { error: { message: string; code?: string; path: string } };
+
+/**
+ * Hashes (and optionally stores) many files, spread over worker threads when the batch is large
+ * enough to pay for them (DVC hashes with `checksum_jobs` threads only for files > 1 MiB; we
+ * also parallelise many small files). Results come back in job order; per-file errors are
+ * returned, not thrown, so a batch never stops at the first failure.
+ */
+export async function storeFiles(jobs: StoreJob[], opts: { jobs?: number; totalBytes?: number } = {}): Promise<StoreOutcome[]> {
+  const want = Math.max(1, opts.jobs ?? availableParallelism());
+  const big = jobs.length >= MIN_FILES_FOR_WORKERS || (opts.totalBytes ?? 0) >= MIN_BYTES_FOR_WORKERS;
+  if (want <= 1 || !big || jobs.length < 2) {
+    const made = new Set<string>();
+    return jobs.map((job) => {
+      try {
+        return storeFileImpl({ fs, crypto }, job, made);
+      } catch (e) {
+        const err = e as NodeJS.ErrnoException;
+        return { error: { message: err.message, code: err.code, path: job.src } };
+      }
+    });
+  }
+  const nWorkers = Math.min(want, Math.ceil(jobs.length / BATCH), 8);
+  const results: StoreOutcome[] = new Array(jobs.length);
+  // large files first in their own batches, so one big file does not serialise the tail
+  let next = 0;
+  const workers = Array.from({ length: nWorkers }, () => new Worker(WORKER_SOURCE, { eval: true }));
+  try {
+    await Promise.all(
+      workers.map(
+        (w) =>
+          new Promise<void>((resolve, reject) => {
+            let start = 0;
+            const feed = () => {
+              if (next >= jobs.length) {
+                resolve();
+                return;
+              }
+              start = next;
+              next = Math.min(jobs.length, next + BATCH);
+              w.postMessage(jobs.slice(start, next));
+            };
+            w.on('message', (out: StoreOutcome[]) => {
+              for (let i = 0; i < out.length; i++) results[start + i] = out[i];
+              feed();
+            });
+            w.on('error', reject);
+            feed();
+          }),
+      ),
+    );
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+  return results;
+}
