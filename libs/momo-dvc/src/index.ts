@@ -1,1 +1,5 @@
 export {};
+export { dumpYaml, representYaml } from './yaml/dump.js';
+export { PyFloat, YamlTimestamp, isPyFloat, pythonFloatRepr } from './yaml/values.js';
+export { resolvePlainTag } from './yaml/resolve-scalar.js';
+export type { PlainTag } from './yaml/resolve-scalar.js';
