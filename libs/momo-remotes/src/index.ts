@@ -1,1 +1,24 @@
-export {};
+export type {
+  Remote,
+  RemoteScheme,
+  RemoteCapabilities,
+  RemoteStat,
+  TransferProgress,
+  ProgressCallback,
+  WriteOptions,
+  ReadOptions,
+  DownloadOptions,
+  ExistsManyOptions,
+  WriteSource,
+} from './remote.js';
+export { REMOTE_ERROR_CODES } from './codes.js';
+export type { RemoteErrorCode } from './codes.js';
+export { remoteError, isRemoteError } from './errors.js';
+export { objectPath, legacyObjectPath, OBJECTS_DIR, isTempName } from './paths.js';
+export { withRetry, computeBackoff, DEFAULT_RETRY } from './retry.js';
+export type { RetryOptions } from './retry.js';
+export { DRIVER_DEPENDENCIES } from './lazy-import.js';
+export { REMOTE_CONFIG_KEYS } from './config.js';
+export type { RemoteConfig } from './config.js';
+export { createLocalRemote, LocalRemote, LOCAL_OBJECT_MODE } from './drivers/local.js';
+export type { LocalRemoteOptions } from './drivers/local.js';

@@ -4,3 +4,5 @@ export { oracleDvcPath, runDvc, runMomo, testEnv, PROJECT_ROOT, MOMO_BIN, ORACLE
 export type { RunResult } from './oracle.js';
 export { testGraphStore, SAMPLE_GRAPH } from './conformance/graph-store.js';
 export type { GraphStoreFactory, GraphStoreTestContext } from './conformance/graph-store.js';
+export { testRemote } from './conformance/remote.js';
+export type { ConformanceRemote, ConformanceProgress, RemoteFixture, RemoteTestContext, RemoteFeatures, TestRemoteOptions } from './conformance/remote.js';
