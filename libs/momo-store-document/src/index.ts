@@ -25,3 +25,17 @@ export {
   DOCUMENTS_EXPORT_FORMAT,
   DOCUMENTS_EXPORT_VERSION,
 } from './constants.js';
+export { createMemoryDocumentStore } from './drivers/memory.js';
+export { tokenize, STOPWORDS, indexedText } from './tokenize.js';
+export { computeDocumentId, normalizeDocument } from './documents.js';
+export { parseFilter, matchesFilter, filterTarget } from './filters.js';
+export type { FilterNode, FieldOp } from './filters.js';
+export { LexicalIndex, bm25Idf, bm25Term } from './lexical-index.js';
+export { exportDocuments, importDocuments, serializeDocumentLine } from './export.js';
+export type {
+  ExportDocumentsOptions,
+  ExportDocumentsResult,
+  ImportDocumentsOptions,
+  ImportDocumentsResult,
+  DocumentsManifest,
+} from './export.js';

@@ -1,0 +1,260 @@
+import { BM25_B, BM25_K1 } from './constants.js';
+import { countTerms } from './tokenize.js';
+
+/** Lucene's BM25 idf: always positive, so a document matching any term scores above 0. */
+export function bm25Idf(n: number, df: number): number {
+  return Math.log(1 + (n - df + 0.5) / (df + 0.5));
+}
+
+/** One term's BM25 contribution. */
+export function bm25Term(idf: number, tf: number, docLength: number, avgLength: number): number {
+  return (idf * (tf * (BM25_K1 + 1))) / (tf + BM25_K1 * (1 - BM25_B + (BM25_B * docLength) / avgLength));
+}
+
+/** A scored document ordinal. */
+export interface ScoredOrdinal {
+  ordinal: number;
+  score: number;
+}
+
+class Postings {
+  docs = new Int32Array(4);
+  tfs = new Int32Array(4);
+  length = 0;
+  /** Entries whose document was removed, still in the arrays until compaction. */
+  dead = 0;
+  /** Live documents containing the term. */
+  df = 0;
+  push(ord: number, tf: number): void {
+    if (this.length === this.docs.length) {
+      const docs = new Int32Array(this.docs.length * 2);
+      docs.set(this.docs);
+      this.docs = docs;
+      const tfs = new Int32Array(this.tfs.length * 2);
+      tfs.set(this.tfs);
+      this.tfs = tfs;
+    }
+    this.docs[this.length] = ord;
+    this.tfs[this.length] = tf;
+    this.length++;
+    this.df++;
+  }
+  compact(alive: Uint8Array): void {
+    let w = 0;
+    for (let r = 0; r < this.length; r++) {
+      if (alive[this.docs[r]]) {
+        this.docs[w] = this.docs[r];
+        this.tfs[w] = this.tfs[r];
+        w++;
+      }
+    }
+    this.length = w;
+    this.dead = 0;
+  }
+}
+
+/**
+ * An in-memory BM25 inverted index over string ids, with compact typed-array postings.
+ * Removal is lazy (tombstones) with per-term compaction, so updates stay O(terms of the document).
+ */
+export class LexicalIndex {
+  private terms = new Map<string, Postings>();
+  private ordinalOf = new Map<string, number>();
+  private idOf: string[] = [];
+  private docTerms: Array<Postings[] | null> = [];
+  private lengths: number[] = [];
+  private alive = new Uint8Array(16);
+  private liveCount = 0;
+  private totalLength = 0;
+  private scores = new Float64Array(0);
+
+  get size(): number {
+    return this.liveCount;
+  }
+
+  /** The id of a live ordinal. */
+  idAt(ordinal: number): string {
+    return this.idOf[ordinal];
+  }
+
+  /** Indexes `tokens` under `id`, replacing what was there. */
+  add(id: string, tokens: readonly string[]): void {
+    this.remove(id);
+    const ord = this.idOf.length;
+    this.idOf.push(id);
+    this.ordinalOf.set(id, ord);
+    if (ord >= this.alive.length) {
+      const a = new Uint8Array(this.alive.length * 2);
+      a.set(this.alive);
+      this.alive = a;
+    }
+    this.alive[ord] = 1;
+    const list: Postings[] = [];
+    for (const [term, tf] of countTerms(tokens)) {
+      let p = this.terms.get(term);
+      if (!p) this.terms.set(term, (p = new Postings()));
+      p.push(ord, tf);
+      list.push(p);
+    }
+    this.docTerms.push(list);
+    this.lengths.push(tokens.length);
+    this.liveCount++;
+    this.totalLength += tokens.length;
+  }
+
+  /** Removes `id`; true when it was indexed. */
+  remove(id: string): boolean {
+    const ord = this.ordinalOf.get(id);
+    if (ord === undefined) return false;
+    this.ordinalOf.delete(id);
+    this.alive[ord] = 0;
+    for (const p of this.docTerms[ord]!) {
+      p.df--;
+      p.dead++;
+      if (p.dead > 32 && p.dead * 2 > p.length) p.compact(this.alive);
+    }
+    this.docTerms[ord] = null;
+    this.liveCount--;
+    this.totalLength -= this.lengths[ord];
+    // Renumber when most ordinals are dead, so memory tracks the live set.
+    if (this.idOf.length > 1024 && this.liveCount * 2 < this.idOf.length) this.renumber();
+    return true;
+  }
+
+  clear(): void {
+    this.terms = new Map();
+    this.ordinalOf = new Map();
+    this.idOf = [];
+    this.docTerms = [];
+    this.lengths = [];
+    this.alive = new Uint8Array(16);
+    this.liveCount = 0;
+    this.totalLength = 0;
+  }
+
+  private renumber(): void {
+    const map = new Int32Array(this.idOf.length).fill(-1);
+    const idOf: string[] = [];
+    const docTerms: Array<Postings[] | null> = [];
+    const lengths: number[] = [];
+    for (let o = 0; o < this.idOf.length; o++) {
+      if (!this.alive[o]) continue;
+      map[o] = idOf.length;
+      idOf.push(this.idOf[o]);
+      docTerms.push(this.docTerms[o]);
+      lengths.push(this.lengths[o]);
+    }
+    for (const [term, p] of this.terms) {
+      p.compact(this.alive);
+      if (p.length === 0) {
+        this.terms.delete(term);
+        continue;
+      }
+      for (let i = 0; i < p.length; i++) p.docs[i] = map[p.docs[i]];
+    }
+    this.idOf = idOf;
+    this.docTerms = docTerms;
+    this.lengths = lengths;
+    this.alive = new Uint8Array(Math.max(16, idOf.length * 2));
+    this.alive.fill(1, 0, idOf.length);
+    this.ordinalOf = new Map(idOf.map((id, i) => [id, i]));
+  }
+
+  /**
+   * BM25 scores of live documents matching any of `queryTerms` (each distinct term counted once,
+   * summed in sorted term order so every driver adds in the same order).
+   * Returns the best `limit` hits with score >= threshold that `accept` allows, best first, ties by id.
+   */
+  search(queryTerms: readonly string[], options: { limit: number; threshold: number; accept?: (id: string) => boolean }): ScoredOrdinal[] {
+    const unique = [...new Set(queryTerms)].sort();
+    if (this.liveCount === 0 || unique.length === 0 || options.limit <= 0) return [];
+    const n = this.liveCount;
+    const avg = this.totalLength / n || 1;
+    if (this.scores.length < this.idOf.length) this.scores = new Float64Array(Math.max(this.idOf.length, this.scores.length * 2));
+    const scores = this.scores;
+    const touched: number[] = [];
+    for (const term of unique) {
+      const p = this.terms.get(term);
+      if (!p || p.df === 0) continue;
+      const idf = bm25Idf(n, p.df);
+      for (let i = 0; i < p.length; i++) {
+        const ord = p.docs[i];
+        if (!this.alive[ord]) continue;
+        if (scores[ord] === 0) touched.push(ord);
+        scores[ord] += bm25Term(idf, p.tfs[i], this.lengths[ord], avg);
+      }
+    }
+    const heap = new TopK(options.limit, (o) => this.idOf[o]);
+    for (const ord of touched) {
+      const s = scores[ord];
+      scores[ord] = 0;
+      if (s > 0 && s >= options.threshold && heap.wouldAccept(s, ord) && (!options.accept || options.accept(this.idOf[ord]))) heap.push(s, ord);
+    }
+    return heap.drain();
+  }
+}
+
+/** Keeps the best k (score desc, id asc) with a binary min-heap whose root is the worst kept. */
+class TopK {
+  private scores: number[] = [];
+  private ords: number[] = [];
+  constructor(
+    private readonly k: number,
+    private readonly idOf: (ord: number) => string,
+  ) {}
+
+  /** True when (a) ranks below (b): lower score, or same score and larger id. */
+  private worse(sa: number, oa: number, sb: number, ob: number): boolean {
+    if (sa !== sb) return sa < sb;
+    return this.idOf(oa) > this.idOf(ob);
+  }
+
+  wouldAccept(score: number, ord: number): boolean {
+    return this.scores.length < this.k || this.worse(this.scores[0], this.ords[0], score, ord);
+  }
+
+  push(score: number, ord: number): void {
+    if (this.scores.length < this.k) {
+      this.scores.push(score);
+      this.ords.push(ord);
+      this.up(this.scores.length - 1);
+    } else {
+      this.scores[0] = score;
+      this.ords[0] = ord;
+      this.down(0);
+    }
+  }
+
+  private swap(i: number, j: number): void {
+    [this.scores[i], this.scores[j]] = [this.scores[j], this.scores[i]];
+    [this.ords[i], this.ords[j]] = [this.ords[j], this.ords[i]];
+  }
+
+  private up(i: number): void {
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (!this.worse(this.scores[i], this.ords[i], this.scores[p], this.ords[p])) break;
+      this.swap(i, p);
+      i = p;
+    }
+  }
+
+  private down(i: number): void {
+    const n = this.scores.length;
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < n && this.worse(this.scores[l], this.ords[l], this.scores[m], this.ords[m])) m = l;
+      if (r < n && this.worse(this.scores[r], this.ords[r], this.scores[m], this.ords[m])) m = r;
+      if (m === i) return;
+      this.swap(i, m);
+      i = m;
+    }
+  }
+
+  drain(): ScoredOrdinal[] {
+    const out = this.scores.map((score, i) => ({ score, ordinal: this.ords[i] }));
+    return out.sort((a, b) => b.score - a.score || (this.idOf(a.ordinal) < this.idOf(b.ordinal) ? -1 : 1));
+  }
+}
