@@ -6,3 +6,5 @@ export { testGraphStore, SAMPLE_GRAPH } from './conformance/graph-store.js';
 export type { GraphStoreFactory, GraphStoreTestContext } from './conformance/graph-store.js';
 export { testRemote } from './conformance/remote.js';
 export type { ConformanceRemote, ConformanceProgress, RemoteFixture, RemoteTestContext, RemoteFeatures, TestRemoteOptions } from './conformance/remote.js';
+export { testDocumentStore, SAMPLE_DOCUMENTS } from './conformance/document-store.js';
+export type { DocumentStoreFactory, DocumentStoreTestContext } from './conformance/document-store.js';

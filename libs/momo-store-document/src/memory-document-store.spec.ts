@@ -1,0 +1,4 @@
+import { testDocumentStore } from '@momo/testing';
+import { createMemoryDocumentStore } from './index.js';
+
+testDocumentStore('memory', () => createMemoryDocumentStore());
