@@ -1,0 +1,302 @@
+import type { DocumentFilter } from '@momo/store-document';
+import { tokenize, tokenizePath } from '../text/tokenize.js';
+import type { Chunk, SearchHit } from '../types.js';
+import { LexicalIndex } from './lexical-index.js';
+import { matchesFilter } from './match-filter.js';
+
+/** Weights of the hybrid score. Tuned on the dev half of bench/kb-ingest.mjs's held-out doc-comment queries. */
+export interface RankWeights {
+  /** BM25 field weights: chunk body, symbol names, path. */
+  fieldBody: number;
+  fieldNames: number;
+  fieldPath: number;
+  /** Normalised BM25 (score / best candidate's score). */
+  lexical: number;
+  /** Cosine similarity of query and chunk embeddings. */
+  vector: number;
+  /** Share of query terms found in the chunk's main symbol name. */
+  name: number;
+  /** Share of query terms found in the chunk's path. */
+  path: number;
+  /** Import in-degree of the file and reference count of the symbol (log-scaled to [0, 1]). */
+  centrality: number;
+  /** Bonus for exported (public) symbols. */
+  exported: number;
+  /** Penalty for test files (`*.spec.*`, `*.test.*`, `__tests__/`, `test_*.py`). */
+  test: number;
+  /** How many lexical candidates are re-ranked. */
+  candidates: number;
+}
+
+export const DEFAULT_RANK_WEIGHTS: RankWeights = {
+  fieldBody: 1,
+  fieldNames: 1.5,
+  fieldPath: 0.4,
+  lexical: 1,
+  vector: 0.6,
+  name: 0.35,
+  path: 0.1,
+  centrality: 0.05,
+  exported: 0.03,
+  test: 0.15,
+  candidates: 100,
+};
+
+/** Per-chunk structural facts the ranker uses. */
+export interface ChunkSignals {
+  /** Import in-degree of the chunk's file. */
+  fileInDegree: number;
+  /** Incoming references of the chunk's main symbol. */
+  symbolRefs: number;
+  /** Main symbol is exported. */
+  exported: boolean;
+}
+
+/** A document saved through `KnowledgeBase.save`, as the ranker sees it. */
+export interface RankedDocumentInput {
+  id: string;
+  title: string;
+  source: string;
+  content: string;
+  /** Raw BM25 score from the document store. */
+  bm25: number;
+  vector?: Float32Array;
+  record: Record<string, unknown>;
+}
+
+export interface HybridSearchOptions {
+  limit: number;
+  threshold?: number;
+  filters?: DocumentFilter;
+  /** `bm25`: plain BM25 over chunk text only (the baseline); `hybrid`: everything. @default 'hybrid' */
+  mode?: 'hybrid' | 'bm25';
+  explain?: boolean;
+  /** Embedding of the query (hybrid mode with vectors). */
+  queryVector?: Float32Array;
+  /** Extra candidates from a vector index (chunk ordinal numbers). */
+  vectorCandidates?: number[];
+}
+
+const TEST_PATH = /(^|\/)(__tests__|tests?|spec)\/|\.(spec|test)\.[cm]?[jt]sx?$|(^|\/)test_[^/]*\.py$|_test\.py$/;
+
+function termSet(terms: string[]): Set<string> {
+  return new Set(terms);
+}
+
+/** The metadata record of a chunk, as filters see it (`source`, `category`, `tags`, `custom.*`). */
+export function chunkRecord(c: Chunk): Record<string, unknown> {
+  const tags: string[] = [c.language];
+  if (c.kind) tags.push(c.kind);
+  return {
+    id: c.id,
+    title: c.symbol ?? '',
+    source: c.path,
+    category: c.language === 'markdown' ? 'docs' : 'code',
+    tags,
+    custom: {
+      module: c.module,
+      language: c.language,
+      ...(c.symbol ? { symbol: c.symbol } : {}),
+      ...(c.kind ? { kind: c.kind } : {}),
+      startLine: c.startLine,
+      endLine: c.endLine,
+    },
+  };
+}
+
+/**
+ * Hybrid code search: multi-field BM25 (chunk body, symbol names, path) gives candidates, which are
+ * re-ranked by a weighted sum of normalised BM25, embedding cosine, symbol-name and path term
+ * overlap, graph centrality (import in-degree, reference count), exported-ness and a test-file
+ * penalty. `mode: 'bm25'` returns plain single-field BM25 for comparison.
+ */
+export class HybridSearch {
+  private readonly chunks: Chunk[];
+  private readonly signals: ChunkSignals[];
+  private readonly index: LexicalIndex;
+  private readonly nameTerms: Array<Set<string>>;
+  private readonly pathTerms: Array<Set<string>>;
+  private readonly isTest: Uint8Array;
+  private readonly records: Array<Record<string, unknown> | undefined>;
+  private readonly maxFileInDegree: number;
+  private readonly maxSymbolRefs: number;
+  private vectors: Float32Array | undefined;
+  private dimension = 0;
+  weights: RankWeights;
+
+  constructor(args: { chunks: Chunk[]; signals: ChunkSignals[]; weights?: Partial<RankWeights> }) {
+    this.chunks = args.chunks;
+    this.signals = args.signals;
+    this.weights = { ...DEFAULT_RANK_WEIGHTS, ...(args.weights ?? {}) };
+    this.index = new LexicalIndex([
+      { name: 'body', weight: this.weights.fieldBody },
+      { name: 'names', weight: this.weights.fieldNames },
+      { name: 'path', weight: this.weights.fieldPath },
+    ]);
+    this.nameTerms = [];
+    this.pathTerms = [];
+    this.isTest = new Uint8Array(args.chunks.length);
+    this.records = new Array(args.chunks.length);
+    let maxIn = 0;
+    let maxRefs = 0;
+    for (let i = 0; i < args.chunks.length; i++) {
+      const c = args.chunks[i];
+      const names = c.symbols.length ? c.symbols.join(' ') : '';
+      const pathToks = tokenizePath(c.path);
+      this.index.add([c.text, names, pathToks]);
+      this.nameTerms.push(termSet(c.symbol ? tokenize(c.symbol.split(/[.>]/).pop() ?? '') : []));
+      this.pathTerms.push(termSet(pathToks));
+      this.isTest[i] = TEST_PATH.test(c.path) ? 1 : 0;
+      const s = args.signals[i];
+      if (s.fileInDegree > maxIn) maxIn = s.fileInDegree;
+      if (s.symbolRefs > maxRefs) maxRefs = s.symbolRefs;
+    }
+    this.maxFileInDegree = maxIn;
+    this.maxSymbolRefs = maxRefs;
+    this.index.freeze();
+  }
+
+  get size(): number {
+    return this.chunks.length;
+  }
+
+  /** Attaches chunk embeddings (row i = chunk i, L2-normalised), laid out in one Float32Array. */
+  setVectors(vectors: Float32Array, dimension: number): void {
+    if (vectors.length !== dimension * this.chunks.length) throw new Error('vector matrix does not match the chunk count');
+    this.vectors = vectors;
+    this.dimension = dimension;
+  }
+
+  get hasVectors(): boolean {
+    return this.vectors !== undefined;
+  }
+
+  private record(i: number): Record<string, unknown> {
+    let r = this.records[i];
+    if (!r) this.records[i] = r = chunkRecord(this.chunks[i]);
+    return r;
+  }
+
+  private cosine(i: number, q: Float32Array): number {
+    const v = this.vectors!;
+    const d = this.dimension;
+    let s = 0;
+    const off = i * d;
+    for (let k = 0; k < d; k++) s += v[off + k] * q[k];
+    return s;
+  }
+
+  /** Searches chunks and (already retrieved) saved documents; returns hits best first. */
+  search(query: string, options: HybridSearchOptions, documents: RankedDocumentInput[] = []): SearchHit[] {
+    const w = this.weights;
+    const filters = options.filters;
+    const accept = filters ? (d: number) => matchesFilter(this.record(d), filters) : undefined;
+    if (options.mode === 'bm25') {
+      const hits = this.index.search(query, options.limit, accept, [1, 0, 0]);
+      return hits
+        .filter((h) => options.threshold === undefined || h.score >= options.threshold)
+        .map((h) => this.toHit(h.doc, h.score, options.explain ? { bm25: h.score } : undefined));
+    }
+    const candidates = this.index.search(query, w.candidates, accept);
+    const qTerms = [...new Set(tokenize(query))];
+    const lexByDoc = new Map<number, number>();
+    for (const c of candidates) lexByDoc.set(c.doc, c.score);
+    if (options.vectorCandidates) {
+      for (const d of options.vectorCandidates) if (!lexByDoc.has(d) && (!accept || accept(d))) lexByDoc.set(d, 0);
+    }
+    let maxLex = 0;
+    for (const s of lexByDoc.values()) if (s > maxLex) maxLex = s;
+    for (const d of documents) if (d.bm25 > maxLex) maxLex = d.bm25;
+    const q = options.queryVector && this.vectors ? options.queryVector : undefined;
+    const logIn = Math.log1p(this.maxFileInDegree) || 1;
+    const logRefs = Math.log1p(this.maxSymbolRefs) || 1;
+    const overlap = (set: Set<string>) => {
+      if (!qTerms.length || !set.size) return 0;
+      let n = 0;
+      for (const t of qTerms) if (set.has(t)) n++;
+      return n / qTerms.length;
+    };
+    const scored: Array<{ score: number; hit: () => SearchHit }> = [];
+    for (const [d, lex] of lexByDoc) {
+      const sig = this.signals[d];
+      const parts = {
+        lexical: maxLex > 0 ? lex / maxLex : 0,
+        vector: q ? Math.max(0, this.cosine(d, q)) : 0,
+        name: overlap(this.nameTerms[d]),
+        path: overlap(this.pathTerms[d]),
+        centrality: 0.5 * (Math.log1p(sig.fileInDegree) / logIn) + 0.5 * (Math.log1p(sig.symbolRefs) / logRefs),
+        exported: sig.exported ? 1 : 0,
+        test: this.isTest[d] ? -1 : 0,
+      };
+      const score =
+        w.lexical * parts.lexical +
+        w.vector * parts.vector +
+        w.name * parts.name +
+        w.path * parts.path +
+        w.centrality * parts.centrality +
+        w.exported * parts.exported +
+        w.test * parts.test;
+      scored.push({ score, hit: () => this.toHit(d, score, options.explain ? { ...parts, bm25: lex } : undefined) });
+    }
+    for (const doc of documents) {
+      const parts = {
+        lexical: maxLex > 0 ? doc.bm25 / maxLex : 0,
+        vector: q && doc.vector ? Math.max(0, dot(doc.vector, q)) : 0,
+        name: overlap(termSet(tokenize(doc.title))),
+        path: overlap(termSet(tokenizePath(doc.source))),
+      };
+      const score = w.lexical * parts.lexical + w.vector * parts.vector + w.name * parts.name + w.path * parts.path;
+      scored.push({
+        score,
+        hit: () => ({
+          id: doc.id,
+          path: doc.source,
+          startLine: 1,
+          endLine: Math.max(1, doc.content.split('\n').length),
+          score: round(score),
+          type: 'document' as const,
+          text: doc.content,
+          ...(options.explain ? { explain: { ...parts, bm25: doc.bm25 } } : {}),
+        }),
+      });
+    }
+    scored.sort((a, b) => b.score - a.score);
+    const out: SearchHit[] = [];
+    for (const s of scored) {
+      if (options.threshold !== undefined && s.score < options.threshold) break;
+      out.push(s.hit());
+      if (out.length >= options.limit) break;
+    }
+    // equal scores: order by id so results never depend on Map iteration details
+    return out.sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  }
+
+  private toHit(d: number, score: number, explain?: Record<string, number>): SearchHit {
+    const c = this.chunks[d];
+    const hit: SearchHit = {
+      id: c.id,
+      path: c.path,
+      startLine: c.startLine,
+      endLine: c.endLine,
+      score: round(score),
+      type: 'chunk',
+      text: c.text,
+    };
+    if (c.symbol) hit.symbol = c.symbol;
+    if (c.kind) hit.kind = c.kind;
+    if (c.module) hit.module = c.module;
+    if (explain) hit.explain = explain;
+    return hit;
+  }
+}
+
+function dot(a: Float32Array, b: Float32Array): number {
+  let s = 0;
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) s += a[i] * b[i];
+  return s;
+}
+
+function round(x: number): number {
+  return Math.round(x * 1e6) / 1e6;
+}

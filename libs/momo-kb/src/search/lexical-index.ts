@@ -1,0 +1,192 @@
+import { tokenize } from '../text/tokenize.js';
+
+/** BM25 parameters (Robertson/Lucene defaults). */
+export const BM25_K1 = 1.2;
+export const BM25_B = 0.75;
+
+/** One field of a document to index, with its weight in the combined score. */
+export interface LexicalField {
+  name: string;
+  weight: number;
+}
+
+interface FieldIndex {
+  weight: number;
+  /** term id -> posting doc ids (ascending) */
+  docs: Int32Array[];
+  /** term id -> precomputed BM25 tf component per posting */
+  tfw: Float32Array[];
+  idf: Float32Array;
+}
+
+/** A scored document id. */
+export interface LexicalHit {
+  doc: number;
+  score: number;
+}
+
+/**
+ * An in-memory inverted index with one BM25 index per field (body, symbol names, path), whose
+ * scores add up with per-field weights. Built once from all documents, then frozen into typed
+ * arrays: term-frequency components are precomputed, so a query only sums `idf * w` per posting.
+ * Document ids are dense integers in insertion order.
+ */
+export class LexicalIndex {
+  private readonly fields: LexicalField[];
+  private readonly terms = new Map<string, number>();
+  private building: Array<{ pairs: GrowableInt32; lengths: number[] }>;
+  private frozen: FieldIndex[] | undefined;
+  private docCount = 0;
+  private acc = new Float32Array(0);
+
+  constructor(fields: LexicalField[]) {
+    this.fields = fields;
+    this.building = fields.map(() => ({ pairs: new GrowableInt32(), lengths: [] }));
+  }
+
+  get size(): number {
+    return this.docCount;
+  }
+
+  /** Adds a document; `texts[i]` is the text of field i (or pre-tokenised terms). Returns its id. */
+  add(texts: Array<string | string[]>): number {
+    if (this.frozen) throw new Error('LexicalIndex.add after freeze');
+    const doc = this.docCount++;
+    for (let f = 0; f < this.fields.length; f++) {
+      const t = texts[f];
+      const toks = typeof t === 'string' ? tokenize(t) : (t ?? []);
+      const b = this.building[f];
+      b.lengths.push(toks.length);
+      const tf = new Map<number, number>();
+      for (const tok of toks) {
+        let id = this.terms.get(tok);
+        if (id === undefined) this.terms.set(tok, (id = this.terms.size));
+        tf.set(id, (tf.get(id) ?? 0) + 1);
+      }
+      // (doc, term, tf) triples; grouped by term at freeze time
+      for (const [id, n] of tf) b.pairs.push3(doc, id, n);
+    }
+    return doc;
+  }
+
+  /** Precomputes BM25 weights into typed arrays; no more adds afterwards. */
+  freeze(): void {
+    if (this.frozen) return;
+    const N = this.docCount;
+    const nTerms = this.terms.size;
+    this.frozen = this.fields.map((field, f) => {
+      const b = this.building[f];
+      const avg = b.lengths.reduce((a, x) => a + x, 0) / Math.max(1, N) || 1;
+      const docs: Int32Array[] = new Array(nTerms);
+      const tfw: Float32Array[] = new Array(nTerms);
+      const idf = new Float32Array(nTerms);
+      const df = new Int32Array(nTerms);
+      const triples = b.pairs.view();
+      for (let i = 0; i < triples.length; i += 3) df[triples[i + 1]]++;
+      for (let t = 0; t < nTerms; t++) {
+        docs[t] = new Int32Array(df[t]);
+        tfw[t] = new Float32Array(df[t]);
+        idf[t] = df[t] ? Math.log(1 + (N - df[t] + 0.5) / (df[t] + 0.5)) : 0;
+      }
+      const fill = new Int32Array(nTerms);
+      // triples are in doc order, so postings come out sorted by doc
+      for (let i = 0; i < triples.length; i += 3) {
+        const doc = triples[i];
+        const t = triples[i + 1];
+        const n = triples[i + 2];
+        const norm = BM25_K1 * (1 - BM25_B + (BM25_B * b.lengths[doc]) / avg);
+        const j = fill[t]++;
+        docs[t][j] = doc;
+        tfw[t][j] = (n * (BM25_K1 + 1)) / (n + norm);
+      }
+      return { weight: field.weight, docs, tfw, idf };
+    });
+    this.building = [];
+    this.acc = new Float32Array(N);
+  }
+
+  /** Query terms that exist in the index (deduplicated, in query order). */
+  queryTerms(query: string): number[] {
+    const seen = new Set<number>();
+    for (const t of tokenize(query)) {
+      const id = this.terms.get(t);
+      if (id !== undefined) seen.add(id);
+    }
+    return [...seen];
+  }
+
+  /** Term id of a token, if indexed. */
+  termId(token: string): number | undefined {
+    return this.terms.get(token);
+  }
+
+  /**
+   * The top `limit` documents for a query by weighted multi-field BM25.
+   * `accept` filters documents (metadata filters) before they compete for the top places.
+   * `fieldWeights` overrides the construction-time weights for this query.
+   */
+  search(query: string | number[], limit: number, accept?: (doc: number) => boolean, fieldWeights?: number[]): LexicalHit[] {
+    this.freeze();
+    const frozen = this.frozen!;
+    const termIds = typeof query === 'string' ? this.queryTerms(query) : query;
+    if (!termIds.length) return [];
+    const acc = this.acc;
+    const touched: number[] = [];
+    for (let f = 0; f < frozen.length; f++) {
+      const fi = frozen[f];
+      const fw = fieldWeights ? fieldWeights[f] : fi.weight;
+      if (!fw) continue;
+      for (const t of termIds) {
+        const docs = fi.docs[t];
+        if (!docs.length) continue;
+        const w = fi.tfw[t];
+        const k = fi.idf[t] * fw;
+        for (let i = 0; i < docs.length; i++) {
+          const d = docs[i];
+          if (acc[d] === 0) touched.push(d);
+          acc[d] += k * w[i];
+        }
+      }
+    }
+    // keep the best `limit` with a small binary-insertion list (limit is small; touched may be large)
+    const top: LexicalHit[] = [];
+    let floor = -Infinity;
+    for (const d of touched) {
+      const s = acc[d];
+      acc[d] = 0;
+      if (top.length >= limit && s <= floor) continue;
+      if (accept && !accept(d)) continue;
+      let lo = 0;
+      let hi = top.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        const m = top[mid];
+        if (m.score > s || (m.score === s && m.doc < d)) lo = mid + 1;
+        else hi = mid;
+      }
+      top.splice(lo, 0, { doc: d, score: s });
+      if (top.length > limit) top.pop();
+      if (top.length >= limit) floor = top[top.length - 1].score;
+    }
+    return top;
+  }
+}
+
+/** An append-only Int32 buffer that doubles when full. */
+class GrowableInt32 {
+  private buf = new Int32Array(1024);
+  private n = 0;
+  push3(a: number, b: number, c: number): void {
+    if (this.n + 3 > this.buf.length) {
+      const next = new Int32Array(this.buf.length * 2);
+      next.set(this.buf);
+      this.buf = next;
+    }
+    this.buf[this.n++] = a;
+    this.buf[this.n++] = b;
+    this.buf[this.n++] = c;
+  }
+  view(): Int32Array {
+    return this.buf.subarray(0, this.n);
+  }
+}
