@@ -4,7 +4,13 @@
  * bytes must match exactly: keys sorted by code point, `", "` / `": "` separators, every
  * character outside U+0020..U+007E escaped as lowercase `\uXXXX` (surrogate pairs above U+FFFF).
  */
-export function pyJsonDumps(value: unknown): string {
+export function pyJsonDumps(value: unknown, opts: { sortKeys?: boolean } = {}): string {
+  const sortKeys = opts.sortKeys ?? true;
+  const rec = (v: unknown): string => dump(v, sortKeys, rec);
+  return rec(value);
+}
+
+function dump(value: unknown, sortKeys: boolean, rec: (v: unknown) => string): string {
   if (value === null || value === undefined) return 'null';
   if (value === true) return 'true';
   if (value === false) return 'false';
@@ -13,10 +19,11 @@ export function pyJsonDumps(value: unknown): string {
     return pyFloatRepr(value);
   }
   if (typeof value === 'string') return pyJsonString(value);
-  if (Array.isArray(value)) return '[' + value.map(pyJsonDumps).join(', ') + ']';
+  if (Array.isArray(value)) return '[' + value.map(rec).join(', ') + ']';
   if (typeof value === 'object') {
-    const keys = Object.keys(value as object).sort(compareCodePoints);
-    return '{' + keys.map((k) => pyJsonString(k) + ': ' + pyJsonDumps((value as Record<string, unknown>)[k])).join(', ') + '}';
+    const keys = Object.keys(value as object);
+    if (sortKeys) keys.sort(compareCodePoints);
+    return '{' + keys.map((k) => pyJsonString(k) + ': ' + rec((value as Record<string, unknown>)[k])).join(', ') + '}';
   }
   throw new TypeError(`cannot serialise ${typeof value}`);
 }

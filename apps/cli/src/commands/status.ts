@@ -1,0 +1,59 @@
+import type { DefineCommand } from '../cli.js';
+import { action, globals, EXIT } from '../command-kit.js';
+import { ExitWith } from '../main.js';
+
+/** Renders DVC's text status (dvc/commands/status.py::_show): TAB per level, `status:` padded to 20. */
+export function renderStatus(stages: Record<string, unknown[]>): string {
+  let out = '';
+  const leaf = (indent: string, st: string, path: string) => `${indent}${(st + ':').padEnd(20)}${path}\n`;
+  const nested = (obj: Record<string, unknown>, indent: string) => {
+    for (const [path, v] of Object.entries(obj)) {
+      if (typeof v === 'string') out += leaf(indent, v, path);
+      else {
+        out += `${indent}${path}:\n`;
+        nested(v as Record<string, unknown>, indent + '\t');
+      }
+    }
+  };
+  for (const [stage, list] of Object.entries(stages)) {
+    out += `${stage}:\n`;
+    for (const item of list) {
+      if (typeof item === 'string') out += `\t${item}\n`;
+      else
+        for (const [k, v] of Object.entries(item as Record<string, Record<string, unknown>>)) {
+          out += `\t${k}:\n`;
+          nested(v, '\t\t');
+        }
+    }
+  }
+  return out;
+}
+
+export const define: DefineCommand = (program, io) => {
+  program
+    .command('status')
+    .description('Show changed stages and data in the workspace')
+    .argument('[targets...]', 'limit to these .dvc files, stages or paths')
+    .option('--json', 'show status in JSON format')
+    .option('-q, --quiet', "suppress all output; exit with 1 if pipelines or data changed, 0 otherwise")
+    .option('-j, --jobs <n>', 'number of threads for hashing', (v) => Number(v))
+    .action(
+      action('catching', async (targets: string[], flags: { json?: boolean; jobs?: number }, cmd) => {
+        const { status, pyJsonDumps } = await import('@momo/dvc');
+        const r = await status({ cwd: io.cwd, env: io.env, targets, jobs: flags.jobs });
+        const changed = Object.keys(r.stages).length > 0;
+        // --json wins over -q (dvc/commands/status.py checks json first)
+        if (flags.json) {
+          io.out(pyJsonDumps(r.stages, { sortKeys: false }) + '\n');
+          return;
+        }
+        if (globals(cmd).quiet) {
+          if (changed) throw new ExitWith(EXIT.FAILED);
+          return;
+        }
+        if (changed) io.out(renderStatus(r.stages));
+        else if (!r.hasStages) io.out('There are no data or pipelines tracked in this project yet.\nSee <https://dvc.org/doc/start> to get started!\n');
+        else io.out('Data and pipelines are up to date.\n');
+      }),
+    );
+};

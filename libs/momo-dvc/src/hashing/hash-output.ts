@@ -1,0 +1,148 @@
+import { lstatSync, statSync, type Stats } from 'node:fs';
+import { join } from 'node:path';
+import { md5File, md5Dos2UnixFile } from './md5.js';
+import { computeDirHash, type TreeEntry } from './dir-manifest.js';
+import type { HashState, HashName } from '../managers/hash-state.js';
+import { storeFiles } from '../cache/hash-pool.js';
+import { dvcError } from '../errors/dvc-error.js';
+
+/** A file found under a directory output, with its stat (symlinks to files followed). */
+export interface WalkedFile {
+  /** path relative to the walked directory, `/`-separated */
+  rel: string;
+  st: Stats;
+}
+
+/** Lists the files under an output directory with `.dvcignore` applied (see ignore/). */
+export type WalkFn = (absDir: string) => WalkedFile[];
+
+/** The hash of a workspace path as DVC would record it. */
+export interface OutputHash {
+  md5: string;
+  size: number;
+  isDir: boolean;
+  nfiles?: number;
+  isexec?: boolean;
+  /** directory entries (with sizes and exec bits) */
+  tree?: TreeEntry[];
+  /** manifest bytes of a directory */
+  manifest?: Buffer;
+}
+
+export interface HashOptions {
+  state: HashState;
+  walk: WalkFn;
+  /** repo root; memo keys are relative to it */
+  root: string;
+  name?: HashName;
+  jobs?: number;
+  /** when set, hashing also stores new objects under this `files/md5` dir (add/commit) */
+  storeObjects?: string;
+  dirMode?: number;
+  onProgress?: (done: number, total: number) => void;
+}
+
+/**
+ * Hashes a workspace file or directory with the memo (an unchanged file is never re-read) and,
+ * for `add`/`commit`, stores new objects in the same pass. Returns undefined when the path does
+ * not exist.
+ */
+export async function hashOutput(absPath: string, opts: HashOptions): Promise<OutputHash | undefined> {
+  let lst: Stats;
+  try {
+    lst = lstatSync(absPath);
+  } catch {
+    return undefined;
+  }
+  const st = lst.isSymbolicLink() ? safeStat(absPath) : lst;
+  if (!st) return undefined;
+  if (!st.isDirectory()) {
+    const [h] = await hashFiles([{ abs: absPath, st }], opts);
+    return { md5: h.md5, size: h.size, isDir: false, isexec: (st.mode & 0o111) !== 0 || undefined };
+  }
+  const files = opts.walk(absPath);
+  const hashed = await hashFiles(
+    files.map((f) => ({ abs: join(absPath, f.rel), st: f.st })),
+    opts,
+  );
+  const tree: TreeEntry[] = files.map((f, i) => ({
+    relpath: f.rel,
+    md5: hashed[i].md5,
+    size: hashed[i].size,
+    isexec: (f.st.mode & 0o111) !== 0 || undefined,
+  }));
+  const dir = computeDirHash(tree);
+  return { md5: dir.md5, size: dir.size, nfiles: dir.nfiles, isDir: true, tree, manifest: dir.manifest };
+}
+
+function safeStat(p: string): Stats | undefined {
+  try {
+    return statSync(p);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Hashes files, memo first; misses go through the (possibly parallel) hash+store pool. */
+export async function hashFiles(
+  files: { abs: string; st: Stats }[],
+  opts: HashOptions,
+): Promise<{ md5: string; size: number }[]> {
+  const name = opts.name ?? 'md5';
+  const out: { md5: string; size: number }[] = new Array(files.length);
+  const missIdx: number[] = [];
+  const rootLen = opts.root.length + 1;
+  for (let i = 0; i < files.length; i++) {
+    const f = files[i];
+    const key = f.abs.slice(rootLen);
+    const memo = opts.state.get(key, f.st, name);
+    if (memo !== undefined && (!opts.storeObjects || objectPresent(opts.storeObjects, memo))) {
+      out[i] = { md5: memo, size: f.st.size };
+    } else missIdx.push(i);
+  }
+  if (missIdx.length === 0) return out;
+  if (name === 'md5-dos2unix') {
+    // legacy trees are only ever re-checked, never stored: hash in this thread
+    for (const i of missIdx) {
+      const r = md5Dos2UnixFile(files[i].abs);
+      out[i] = r;
+      opts.state.set(files[i].abs.slice(rootLen), files[i].st, r.md5, name);
+    }
+    return out;
+  }
+  let totalBytes = 0;
+  for (const i of missIdx) totalBytes += files[i].st.size;
+  const results = await storeFiles(
+    missIdx.map((i) => ({ src: files[i].abs, objects: opts.storeObjects, dirMode: opts.dirMode })),
+    { jobs: opts.jobs, totalBytes },
+  );
+  const failed: string[] = [];
+  results.forEach((r, k) => {
+    const i = missIdx[k];
+    if ('error' in r) {
+      failed.push(`${r.error.path}: ${r.error.message}`);
+      return;
+    }
+    out[i] = { md5: r.md5, size: r.size };
+    // the memo is only valid for the stat we saw before reading: re-stat to catch a concurrent edit
+    const now = safeStat(files[i].abs);
+    if (now && now.mtimeMs === files[i].st.mtimeMs && now.size === r.size) opts.state.set(files[i].abs.slice(rootLen), now, r.md5, name);
+  });
+  if (failed.length) {
+    throw dvcError('TARGET_NOT_FOUND', `failed to hash ${failed.length} file(s):\n${failed.slice(0, 20).join('\n')}`, {
+      hint: 'check the files are readable and not being modified, then run the command again',
+    });
+  }
+  return out;
+}
+
+function objectPresent(objects: string, md5: string): boolean {
+  try {
+    lstatSync(join(objects, md5.slice(0, 2), md5.slice(2)));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export { md5File };

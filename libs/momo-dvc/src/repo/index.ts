@@ -1,0 +1,96 @@
+import { readFileSync } from 'node:fs';
+import { join, posix } from 'node:path';
+import { parseDvcFile, type DvcFileModel, type OutEntry } from '../models/dvcfile.js';
+import type { Repo } from './repo.js';
+import { dvcError } from '../errors/dvc-error.js';
+import { DVC_FILE_SUFFIX, PROJECT_FILE } from '../constants.js';
+
+/** A single-stage `.dvc` file (from `add`) with its parsed content. */
+export interface DvcFileStage {
+  kind: 'dvcfile';
+  /** repo-relative POSIX path of the `.dvc` file */
+  path: string;
+  /** repo-relative directory of the file ('' at the root) */
+  dir: string;
+  model: DvcFileModel;
+  text: string;
+}
+
+/** One output known to the repo, from a `.dvc` file or a `dvc.lock`. */
+export interface TrackedOut {
+  /** addressing used in messages and status keys: `foo.dvc` or `dvc.yaml:train` */
+  stage: string;
+  /** repo-relative path of the file that records it */
+  dvcfile: string;
+  /** the recorded entry (hash may be absent: never committed) */
+  entry: OutEntry;
+  /** repo-relative POSIX path of the output */
+  rel: string;
+  /** absolute path */
+  abs: string;
+  /** no `hash: md5` → legacy md5-dos2unix */
+  legacy: boolean;
+  /** `cache: true` (default) */
+  cache: boolean;
+  /** index of the entry inside its file's outs */
+  index: number;
+  source: DvcFileStage;
+}
+
+/** All `.dvc` stages and their outputs. */
+export interface RepoIndex {
+  stages: DvcFileStage[];
+  outs: TrackedOut[];
+}
+
+/** Loads and parses the given `.dvc` files (repo-relative). Parse errors abort, as in DVC. */
+export function loadDvcFileStages(repo: Repo, files: string[]): DvcFileStage[] {
+  return files.map((path) => {
+    let text: string;
+    try {
+      text = readFileSync(join(repo.root, path), 'utf8');
+    } catch {
+      throw dvcError('TARGET_NOT_FOUND', `'${path}' does not exist`, { hint: 'check the path of the .dvc file' });
+    }
+    const model = parseDvcFile(text, path);
+    const dir = posix.dirname(path) === '.' ? '' : posix.dirname(path);
+    return { kind: 'dvcfile', path, dir, model, text } as DvcFileStage;
+  });
+}
+
+/** Outputs of `.dvc` stages, with resolved paths (wdir = the file's directory, or `wdir:`). */
+export function outsOfStages(repo: Repo, stages: DvcFileStage[]): TrackedOut[] {
+  const outs: TrackedOut[] = [];
+  for (const s of stages) {
+    const wdirRaw = typeof s.model.raw.wdir === 'string' ? s.model.raw.wdir : '.';
+    const wdir = posix.normalize(posix.join(s.dir || '.', wdirRaw));
+    s.model.outs.forEach((entry, index) => {
+      const rel = posix.normalize(posix.join(wdir, entry.path)).replace(/\/$/, '');
+      if (rel.startsWith('../') || posix.isAbsolute(entry.path)) return; // external outputs are not local data
+      outs.push({
+        stage: s.path,
+        dvcfile: s.path,
+        entry,
+        rel,
+        abs: join(repo.root, rel),
+        legacy: entry.md5 !== undefined && entry.hash === undefined,
+        cache: entry.cache !== false,
+        index,
+        source: s,
+      });
+    });
+  }
+  return outs;
+}
+
+/** Loads every `.dvc` file of the repo (collected with .dvcignore and git-ignore honoured). */
+export function loadIndex(repo: Repo): RepoIndex {
+  const files = repo.walker.collectDvcFiles().filter((f) => f.endsWith(DVC_FILE_SUFFIX) && posix.basename(f) !== PROJECT_FILE);
+  const stages = loadDvcFileStages(repo, files);
+  return { stages, outs: outsOfStages(repo, stages) };
+}
+
+/** Is `child` equal to or inside `parent` (repo-relative POSIX)? */
+export function isSubPath(child: string, parent: string): boolean {
+  return child === parent || parent === '' || child.startsWith(parent + '/');
+}
