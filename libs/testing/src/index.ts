@@ -8,3 +8,6 @@ export { testRemote } from './conformance/remote.js';
 export type { ConformanceRemote, ConformanceProgress, RemoteFixture, RemoteTestContext, RemoteFeatures, TestRemoteOptions } from './conformance/remote.js';
 export { testDocumentStore, SAMPLE_DOCUMENTS } from './conformance/document-store.js';
 export type { DocumentStoreFactory, DocumentStoreTestContext } from './conformance/document-store.js';
+export { startSshd, generateSshKey, SSHD_PATH, SSH_PASSWORD_USER } from './servers/sshd.js';
+export type { SshdServer, StartSshdOptions } from './servers/sshd.js';
+export { freePort, waitForPort } from './servers/free-port.js';
