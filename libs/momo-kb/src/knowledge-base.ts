@@ -331,6 +331,7 @@ export class KnowledgeBase {
         for (const c of r.chunks) c.module = m;
       }
     }
+    for (const list of Object.values(skipped.examples)) list.sort(cmp);
     this.mergeSkips(skipped, rel);
     this.invalidate();
     return {
@@ -664,8 +665,8 @@ export class KnowledgeBase {
     const own = new Set(module.files);
     const importedBy = new Map<string, number>();
     for (const [from, targets] of link.fileImports) {
-      const fromModule = this.records.get(from)?.file.module;
-      if (fromModule === module.name) continue;
+      const fromFile = this.records.get(from)?.file;
+      if (!fromFile || fromFile.module === module.name || fromFile.language === 'markdown') continue;
       for (const t of targets) if (own.has(t)) importedBy.set(t, (importedBy.get(t) ?? 0) + 1);
     }
     return {

@@ -133,8 +133,12 @@ export interface KbModule {
   dependencies: string[];
   /** Modules that import from this module (sorted). */
   dependents: string[];
-  /** Declared but unresolved external packages (sorted). */
+  /** Packages imported from outside the repo (sorted). */
   externalDependencies: string[];
+  /** Dependencies declared in the manifests (package.json, pyproject.toml), sorted. */
+  declaredDependencies: string[];
+  /** Entry points declared by package.json (repo-relative, as written). */
+  entryPoints: string[];
 }
 
 /** Why a file was left out of the knowledge base. */

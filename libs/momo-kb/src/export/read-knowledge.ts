@@ -120,8 +120,8 @@ export function readKnowledgeFiles(dir: string): KnowledgeData {
     source: m.source,
     description: m.description,
     aliases: m.aliases,
-    entries: [],
-    declaredDependencies: [],
+    entries: m.entryPoints ?? [],
+    declaredDependencies: m.declaredDependencies ?? [],
   }));
   const skipped = emptySkipReport();
   Object.assign(skipped.counts, skippedRaw.counts ?? {});

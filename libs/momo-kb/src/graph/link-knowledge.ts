@@ -200,6 +200,8 @@ export function linkKnowledge(args: {
         dependencies: [...(deps.get(c.name) ?? [])].sort(cmp),
         dependents: [...(dependents.get(c.name) ?? [])].sort(cmp),
         externalDependencies: [...(externals.get(c.name) ?? [])].sort(cmp),
+        declaredDependencies: c.declaredDependencies,
+        entryPoints: c.entries,
       };
     });
   return { modules, fileImports, fileInDegree, callEdges, symbolInDegree };

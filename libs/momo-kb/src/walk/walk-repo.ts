@@ -166,6 +166,8 @@ function walkDir(
         recordSkip(skipped, 'vendored', `${rel}/`);
         continue;
       }
+      // momo's own artifacts (an earlier export inside the root) are output, not input: not even counted
+      if (isMomoArtifactDir(join(dirAbs, name))) continue;
       if (!options.includeGenerated && GENERATED_DIRS.has(name)) {
         recordSkip(skipped, 'generated', `${rel}/`);
         continue;
@@ -200,6 +202,22 @@ function walkDir(
       continue;
     }
     files.push({ path: rel, abs, size, language });
+  }
+}
+
+/**
+ * True when the directory holds an artifact momo wrote (a `manifest.json` whose `format` starts
+ * with `momo-`: knowledge base, vectors, graphs, documents), so a re-run never ingests its own output.
+ */
+export function isMomoArtifactDir(dirAbs: string): boolean {
+  const p = join(dirAbs, 'manifest.json');
+  if (!existsSync(p)) return false;
+  try {
+    const head = readFileSync(p, 'utf8').slice(0, 4096);
+    return /"format"\s*:\s*"momo-/.test(head);
+  } catch {
+    // unreadable manifest: not ours to judge, walk the directory
+    return false;
   }
 }
 
