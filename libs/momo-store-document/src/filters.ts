@@ -1,4 +1,5 @@
 import { MomoError } from '@momo/errors';
+import { compareCodePoints } from './compare.js';
 import type { DocumentFilter, FilterScalar, JsonValue, StoredDocument } from './types.js';
 
 /** A validated filter, shared by every driver (memory evaluates it, DuckDB compiles it to SQL). */
@@ -122,18 +123,6 @@ function resolvePath(target: { [key: string]: JsonValue | undefined }, path: str
     if (cur === undefined) return undefined;
   }
   return cur;
-}
-
-/** Code point order, which is UTF-8 byte order (what DuckDB uses), unlike JS's UTF-16 `<`. */
-export function compareCodePoints(a: string, b: string): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const x = a.codePointAt(i)!;
-    const y = b.codePointAt(i)!;
-    if (x !== y) return x < y ? -1 : 1;
-    if (x > 0xffff) i++;
-  }
-  return a.length - b.length === 0 ? 0 : a.length < b.length ? -1 : 1;
 }
 
 function scalarEquals(v: JsonValue, x: FilterScalar): boolean {

@@ -39,3 +39,8 @@ export type {
   ImportDocumentsResult,
   DocumentsManifest,
 } from './export.js';
+export { compareCodePoints } from './compare.js';
+export { createDuckDbDocumentStore, DUCKDB_DRIVER_DEPENDENCIES, DUCKDB_SCHEMA_VERSION } from './drivers/duckdb.js';
+export type { DuckDbDocumentStoreOptions } from './drivers/duckdb.js';
+export { compileFilterSql } from './drivers/duckdb-filter-sql.js';
+export type { SqlFragment } from './drivers/duckdb-filter-sql.js';

@@ -1,5 +1,6 @@
 import { BM25_B, BM25_K1 } from './constants.js';
 import { countTerms } from './tokenize.js';
+import { compareCodePoints } from './compare.js';
 
 /** Lucene's BM25 idf: always positive, so a document matching any term scores above 0. */
 export function bm25Idf(n: number, df: number): number {
@@ -206,7 +207,7 @@ class TopK {
   /** True when (a) ranks below (b): lower score, or same score and larger id. */
   private worse(sa: number, oa: number, sb: number, ob: number): boolean {
     if (sa !== sb) return sa < sb;
-    return this.idOf(oa) > this.idOf(ob);
+    return compareCodePoints(this.idOf(oa), this.idOf(ob)) > 0;
   }
 
   wouldAccept(score: number, ord: number): boolean {
@@ -255,6 +256,6 @@ class TopK {
 
   drain(): ScoredOrdinal[] {
     const out = this.scores.map((score, i) => ({ score, ordinal: this.ords[i] }));
-    return out.sort((a, b) => b.score - a.score || (this.idOf(a.ordinal) < this.idOf(b.ordinal) ? -1 : 1));
+    return out.sort((a, b) => b.score - a.score || compareCodePoints(this.idOf(a.ordinal), this.idOf(b.ordinal)));
   }
 }

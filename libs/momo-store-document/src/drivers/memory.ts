@@ -5,7 +5,7 @@ import { filterTarget, matchesFilter, parseFilter } from '../filters.js';
 import { LexicalIndex } from '../lexical-index.js';
 import { indexedText, tokenize } from '../tokenize.js';
 import { resolveListOptions, resolveSearchOptions } from '../search-options.js';
-import { compareStrings } from '../canonical-json.js';
+import { compareCodePoints } from '../compare.js';
 
 /**
  * The in-memory document store: the reference driver every other driver is checked against.
@@ -41,7 +41,7 @@ export function createMemoryDocumentStore(): DocumentStore {
 
   const matching = (filters: DocumentFilter | undefined): string[] => {
     const node = parseFilter(filters);
-    sortedIds ??= [...docs.keys()].sort(compareStrings);
+    sortedIds ??= [...docs.keys()].sort(compareCodePoints);
     if (!node) return sortedIds;
     return sortedIds.filter((id) => matchesFilter(node, filterTarget(docs.get(id)!)));
   };

@@ -1,0 +1,335 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { MomoError } from '@momo/errors';
+import type { DuckDBConnection, DuckDBInstance, DuckDBValue } from '@duckdb/node-api';
+import type { DocumentFilter, DocumentMetadata, DocumentSearchHit, DocumentStore, StoredDocument } from '../types.js';
+import { normalizeDocument } from '../documents.js';
+import { parseFilter } from '../filters.js';
+import { LexicalIndex } from '../lexical-index.js';
+import { indexedText, tokenize } from '../tokenize.js';
+import { resolveListOptions, resolveSearchOptions } from '../search-options.js';
+import { stringifyCanonical } from '../canonical-json.js';
+import type { JsonValue } from '../types.js';
+import { compileFilterSql } from './duckdb-filter-sql.js';
+
+/** npm packages the DuckDB driver needs (unstorage's DRIVER_DEPENDENCIES convention). */
+export const DUCKDB_DRIVER_DEPENDENCIES = ['@duckdb/node-api'] as const;
+
+/** Schema version stored in `momo_meta`; a database with another version is refused. */
+export const DUCKDB_SCHEMA_VERSION = '1';
+
+type DuckDbModule = typeof import('@duckdb/node-api');
+
+/** Options of {@link createDuckDbDocumentStore}. */
+export interface DuckDbDocumentStoreOptions {
+  /** Database file (created with its directory if missing), or `:memory:`. */
+  path: string;
+  /** The `@duckdb/node-api` module, to inject a specific build; imported lazily when omitted. */
+  lib?: DuckDbModule;
+}
+
+const TAG = '[document-store:duckdb]';
+
+/** Reads a DuckDB value as a JS string (or undefined for NULL). */
+function str(v: DuckDBValue): string | undefined {
+  return v === null ? undefined : String(v);
+}
+
+function rowToDocument(row: DuckDBValue[]): StoredDocument {
+  const [id, title, content, metadata] = row;
+  const doc: StoredDocument = { id: String(id), content: String(content), metadata: JSON.parse(String(metadata)) as DocumentMetadata };
+  const t = str(title);
+  return t === undefined ? doc : { id: doc.id, title: t, content: doc.content, metadata: doc.metadata };
+}
+
+/**
+ * The DuckDB document store. Documents live in table `momo_documents(id, title, content, metadata JSON)`
+ * of a DuckDB file, so they persist and can be queried with plain SQL. Filters, `count` and `list` run
+ * as SQL. BM25 runs on an in-memory inverted index built from the table on the first search and kept in
+ * step with every write: measured at 100k documents, BM25 written in SQL took 46 ms per query even with
+ * term-sorted postings, against about 1 ms in memory (see the package README).
+ *
+ * @throws MomoError DOCUMENT_STORE_OPEN_FAILED, DEPENDENCY_MISSING
+ * @example
+ * const store = await createDuckDbDocumentStore({ path: 'data/knowledge-base/documents.duckdb' });
+ * await store.save({ content: 'def save_document(self, doc): ...', metadata: { category: 'code', custom: { difficulty: 'beginner' } } });
+ * await store.search('save document', { filters: { 'custom.difficulty': 'beginner' } });
+ * await store.close();
+ */
+export async function createDuckDbDocumentStore(options: DuckDbDocumentStoreOptions): Promise<DocumentStore> {
+  if (!options || typeof options.path !== 'string' || options.path.length === 0) {
+    throw new MomoError('DOCUMENT_STORE_OPEN_FAILED', `${TAG} needs a database path`, {
+      hint: "Pass { path: 'data/knowledge-base/documents.duckdb' } or { path: ':memory:' }.",
+    });
+  }
+  let lib: DuckDbModule;
+  try {
+    lib = options.lib ?? (await import('@duckdb/node-api'));
+  } catch (e) {
+    throw new MomoError('DEPENDENCY_MISSING', `${TAG} needs the npm package @duckdb/node-api`, {
+      hint: 'Install it with `npm i -E @duckdb/node-api@1.5.6-r.1`, or pass it as the `lib` option.',
+      cause: e,
+    });
+  }
+  const path = options.path === ':memory:' ? ':memory:' : resolve(options.path);
+  let instance: DuckDBInstance;
+  let conn: DuckDBConnection;
+  try {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    instance = await lib.DuckDBInstance.create(path);
+    conn = await instance.connect();
+    await conn.run(`CREATE TABLE IF NOT EXISTS momo_meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)`);
+    const version = (await conn.runAndReadAll(`SELECT value FROM momo_meta WHERE key = 'schema_version'`)).getRows()[0]?.[0];
+    if (version === undefined) {
+      await conn.run(`INSERT INTO momo_meta VALUES ('schema_version', '${DUCKDB_SCHEMA_VERSION}')`);
+    } else if (String(version) !== DUCKDB_SCHEMA_VERSION) {
+      conn.closeSync();
+      instance.closeSync();
+      throw new MomoError('DOCUMENT_STORE_OPEN_FAILED', `${TAG} "${path}" has schema version ${String(version)}, expected ${DUCKDB_SCHEMA_VERSION}`, {
+        hint: 'Export it with the momo version that wrote it, then import the JSONL into a new file.',
+        data: { path, version: String(version) },
+      });
+    }
+    await conn.run(
+      `CREATE TABLE IF NOT EXISTS momo_documents (id VARCHAR PRIMARY KEY, title VARCHAR, content VARCHAR NOT NULL, metadata JSON NOT NULL)`,
+    );
+    await conn.run(`CREATE TABLE IF NOT EXISTS momo_staging (id VARCHAR, title VARCHAR, content VARCHAR, metadata VARCHAR)`);
+    await conn.run(`DELETE FROM momo_staging`);
+  } catch (e) {
+    if (e instanceof MomoError) throw e;
+    throw new MomoError('DOCUMENT_STORE_OPEN_FAILED', `${TAG} could not open "${path}": ${(e as Error).message}`, {
+      hint: 'Check that the file is a DuckDB database and that no other process holds it open for writing.',
+      data: { path },
+      cause: e,
+    });
+  }
+  const { listValue, LIST, VARCHAR } = lib;
+  const varcharList = LIST(VARCHAR);
+
+  let closed = false;
+  let index: LexicalIndex | undefined;
+  // One query at a time on the connection: transactions and appenders must not interleave.
+  let queue: Promise<unknown> = Promise.resolve();
+  const serial = <T>(fn: () => Promise<T>): Promise<T> => {
+    const run = queue.then(() => {
+      if (closed) {
+        throw new MomoError('DOCUMENT_STORE_CLOSED', `${TAG} the store on "${path}" was used after close()`, {
+          hint: 'Open it again with createDuckDbDocumentStore({ path }).',
+        });
+      }
+      return fn();
+    });
+    queue = run.catch(() => undefined);
+    return run;
+  };
+
+  const rows = async (sql: string, params: DuckDBValue[] = [], types?: Parameters<DuckDBConnection['runAndReadAll']>[2]) =>
+    (await conn.runAndReadAll(sql, params, types)).getRows();
+
+  const ensureIndex = async (): Promise<LexicalIndex> => {
+    if (index) return index;
+    const built = new LexicalIndex();
+    const result = await conn.stream(`SELECT id, title, content, json_extract_string(metadata, '$.source') FROM momo_documents`);
+    for await (const chunk of result.yieldRows()) {
+      for (const [id, title, content, source] of chunk) {
+        built.add(String(id), tokenize(indexedText({ title: str(title), content: String(content), metadata: { source: str(source) } })));
+      }
+    }
+    index = built;
+    return built;
+  };
+
+  const fetchDocuments = async (ids: string[]): Promise<Map<string, StoredDocument>> => {
+    const out = new Map<string, StoredDocument>();
+    if (ids.length === 0) return out;
+    const found = await rows(
+      `SELECT id, title, content, metadata FROM momo_documents WHERE id IN (SELECT unnest(?))`,
+      [listValue(ids)],
+      [varcharList],
+    );
+    for (const r of found) {
+      const d = rowToDocument(r);
+      out.set(d.id, d);
+    }
+    return out;
+  };
+
+  const filteredIds = async (candidates: string[], filters: ReturnType<typeof compileFilterSql>): Promise<Set<string>> => {
+    const found = await rows(
+      `SELECT id FROM momo_documents WHERE id IN (SELECT unnest(?)) AND ${filters.sql}`,
+      [listValue(candidates), ...filters.params],
+      [varcharList],
+    );
+    return new Set(found.map((r) => String(r[0])));
+  };
+
+  const withTransaction = async <T>(fn: () => Promise<T>): Promise<T> => {
+    await conn.run('BEGIN TRANSACTION');
+    try {
+      const r = await fn();
+      await conn.run('COMMIT');
+      return r;
+    } catch (e) {
+      await conn.run('ROLLBACK');
+      throw e;
+    }
+  };
+
+  const writeBatch = async (docs: StoredDocument[]): Promise<{ created: number; replaced: number }> => {
+    // The last occurrence of an id wins, as with a loop of save().
+    const unique = new Map<string, StoredDocument>();
+    for (const d of docs) {
+      unique.delete(d.id);
+      unique.set(d.id, d);
+    }
+    const batch = [...unique.values()];
+    const replacedIds = await withTransaction(async () => {
+      const appender = await conn.createAppender('momo_staging');
+      for (const d of batch) {
+        appender.appendVarchar(d.id);
+        if (d.title === undefined) appender.appendNull();
+        else appender.appendVarchar(d.title);
+        appender.appendVarchar(d.content);
+        appender.appendVarchar(stringifyCanonical(d.metadata as JsonValue));
+        appender.endRow();
+      }
+      appender.closeSync();
+      const existing = await rows(`SELECT s.id FROM momo_staging s JOIN momo_documents d ON d.id = s.id`);
+      await conn.run(`INSERT OR REPLACE INTO momo_documents SELECT id, title, content, metadata FROM momo_staging`);
+      await conn.run(`DELETE FROM momo_staging`);
+      return new Set(existing.map((r) => String(r[0])));
+    });
+    if (index) for (const d of batch) index.add(d.id, tokenize(indexedText(d)));
+    // Counts follow the input list, so a batch that repeats an id counts the repeat as a replacement.
+    let created = 0;
+    let replaced = 0;
+    const seen = new Set<string>();
+    for (const d of docs) {
+      if (seen.has(d.id) || replacedIds.has(d.id)) replaced++;
+      else created++;
+      seen.add(d.id);
+    }
+    return { created, replaced };
+  };
+
+  const whereOf = (filters: DocumentFilter | undefined) => compileFilterSql(parseFilter(filters));
+
+  return {
+    driver: 'duckdb',
+    capabilities: { persistent: path !== ':memory:' },
+
+    async save(document) {
+      const doc = normalizeDocument(document);
+      return serial(async () => {
+        const r = await writeBatch([doc]);
+        return { id: doc.id, created: r.created === 1 };
+      });
+    },
+
+    async saveMany(documents) {
+      if (!Array.isArray(documents)) {
+        throw new MomoError('DOCUMENT_INVALID', 'saveMany expects an array of documents', { hint: 'Pass [{ content, metadata }, ...].' });
+      }
+      const docs = documents.map((d, i) => normalizeDocument(d, i));
+      return serial(async () => {
+        const r = docs.length === 0 ? { created: 0, replaced: 0 } : await writeBatch(docs);
+        return { ids: docs.map((d) => d.id), ...r };
+      });
+    },
+
+    get(id) {
+      return serial(async () => {
+        const r = await rows(`SELECT id, title, content, metadata FROM momo_documents WHERE id = ?`, [id]);
+        return r.length === 0 ? undefined : rowToDocument(r[0]);
+      });
+    },
+
+    delete(id) {
+      return serial(async () => {
+        const r = await rows(`DELETE FROM momo_documents WHERE id = ? RETURNING id`, [id]);
+        if (r.length > 0) index?.remove(id);
+        return r.length > 0;
+      });
+    },
+
+    count(filters) {
+      return serial(async () => {
+        const where = whereOf(filters);
+        const r = await rows(`SELECT count(*) FROM momo_documents WHERE ${where.sql}`, where.params);
+        return Number(r[0][0]);
+      });
+    },
+
+    search(query, options = {}) {
+      return serial(async () => {
+        if (typeof query !== 'string') {
+          throw new MomoError('DOCUMENT_SEARCH_OPTIONS_INVALID', `search query is a ${typeof query}, expected a string`, {
+            hint: "Call search('words or identifiers', { limit })",
+          });
+        }
+        const { limit, threshold } = resolveSearchOptions(options);
+        const node = parseFilter(options.filters);
+        const terms = tokenize(query);
+        if (terms.length === 0 || limit === 0) return [];
+        const idx = await ensureIndex();
+        let hits: Array<{ id: string; score: number }>;
+        if (!node) {
+          hits = idx.search(terms, { limit, threshold }).map((h) => ({ id: idx.idAt(h.ordinal), score: h.score }));
+        } else {
+          const where = compileFilterSql(node);
+          // Check the best K candidates in SQL; widen K until `limit` pass or candidates run out. Any
+          // document outside the top K ranks below all inside it, so the first `limit` that pass are the answer.
+          let k = Math.max(64, limit * 8);
+          for (;;) {
+            const candidates = idx.search(terms, { limit: k, threshold }).map((h) => ({ id: idx.idAt(h.ordinal), score: h.score }));
+            if (k > 4096 && candidates.length === k) {
+              // Very selective filter on common terms: fetch the filter's whole id set once instead.
+              const all = new Set((await rows(`SELECT id FROM momo_documents WHERE ${where.sql}`, where.params)).map((r) => String(r[0])));
+              hits = idx.search(terms, { limit, threshold, accept: (id) => all.has(id) }).map((h) => ({ id: idx.idAt(h.ordinal), score: h.score }));
+              break;
+            }
+            const pass = candidates.length === 0 ? new Set<string>() : await filteredIds(candidates.map((c) => c.id), where);
+            const passing = candidates.filter((c) => pass.has(c.id));
+            if (passing.length >= limit || candidates.length < k) {
+              hits = passing.slice(0, limit);
+              break;
+            }
+            k *= 8;
+          }
+        }
+        const docs = await fetchDocuments(hits.map((h) => h.id));
+        return hits.map((h): DocumentSearchHit => ({ id: h.id, score: h.score, document: docs.get(h.id)! }));
+      });
+    },
+
+    list(options = {}) {
+      return serial(async () => {
+        const { limit, offset } = resolveListOptions(options);
+        const where = whereOf(options.filters);
+        const r = await rows(
+          `SELECT id, title, content, metadata FROM momo_documents WHERE ${where.sql} ORDER BY id LIMIT ${limit} OFFSET ${offset}`,
+          where.params,
+        );
+        return r.map(rowToDocument);
+      });
+    },
+
+    clear() {
+      return serial(async () => {
+        await conn.run(`DELETE FROM momo_documents`);
+        index?.clear();
+      });
+    },
+
+    close() {
+      if (closed) return Promise.resolve();
+      return queue.then(() => {
+        if (closed) return;
+        closed = true;
+        index = undefined;
+        conn.closeSync();
+        instance.closeSync();
+      });
+    },
+  };
+}
