@@ -230,6 +230,17 @@ export class KnowledgeBase {
     this.embeddingDimensions = positiveInt('embedding_dimensions', options.embeddingDimensions, DEFAULT_EMBEDDING_DIMENSIONS, 8);
   }
 
+  /** The params that shape the artifacts (as written to the manifest's `params`). */
+  describeParams(): { chunk_size: number; overlap: number; max_file_bytes: number; embedding_model: string; hold_out_doc_comments: boolean } {
+    return {
+      chunk_size: this.settings.chunkSize,
+      overlap: this.settings.overlap,
+      max_file_bytes: this.maxFileBytes,
+      embedding_model: this.embeddingModel,
+      hold_out_doc_comments: this.settings.holdOutDocComments,
+    };
+  }
+
   // ---------------------------------------------------------------- ingestion
 
   /**
@@ -716,14 +727,7 @@ export class KnowledgeBase {
     const manifest: KbManifest = {
       format: 'momo-kb',
       version: 1,
-      params: {
-        chunk_size: this.settings.chunkSize,
-        overlap: this.settings.overlap,
-        max_file_bytes: this.maxFileBytes,
-        embedding_model: this.embeddingModel,
-        embedder: embedder?.id ?? 'none',
-        hold_out_doc_comments: this.settings.holdOutDocComments,
-      },
+      params: { ...this.describeParams(), embedder: embedder?.id ?? 'none' },
       counts: {
         modules: link.modules.length,
         files: this.records.size,
