@@ -11,3 +11,7 @@ export type { DocumentStoreFactory, DocumentStoreTestContext } from './conforman
 export { startSshd, generateSshKey, SSHD_PATH, SSH_PASSWORD_USER } from './servers/sshd.js';
 export type { SshdServer, StartSshdOptions } from './servers/sshd.js';
 export { freePort, waitForPort } from './servers/free-port.js';
+export { snapshotTree, twins } from './interop.js';
+export type { FileState, Twins } from './interop.js';
+export { startS3Server, findVersitygw, versitygwDefaultPath, VERSITYGW_VERSION } from './servers/s3.js';
+export type { S3Server, StartS3ServerOptions } from './servers/s3.js';
