@@ -42,3 +42,35 @@ export { PIPELINE_SCHEMA, LOCKFILE_SCHEMA, LOCK_DATA_SCHEMA, PLOT_PROPS } from '
 export { validate as validateSchema, SchemaInvalid } from './schema/validator.js';
 export type { SchemaError, Validator } from './schema/validator.js';
 export { schemaValidationError } from './schema/validation-error.js';
+// configuration (.dvc/config, config.local, global, system) and remotes
+export { loadConfig, resolveRemoteConfig } from './config/load-config.js';
+export type { LoadConfigOptions, DvcConfig, CoreConfig, CacheConfig, ResolvedRemote, ResolveRemoteOptions } from './config/load-config.js';
+export { CONFIG_LEVELS, globalConfigDir, systemConfigDir, configFiles } from './config/config-dirs.js';
+export type { ConfigLevel, ConfigFiles, ConfigEnvOptions } from './config/config-dirs.js';
+export { ConfigPath } from './config/config-paths.js';
+export type { ConfigLeaf, ConfigTree } from './config/config-tree.js';
+export { parseIni, serializeIni, quoteIniValue } from './config/configobj.js';
+export type { IniSection, IniValue, IniTree, IniWriteTree, IniSyntaxError } from './config/configobj.js';
+export { configGet, configSet, configUnset, configList, parseConfigName } from './api/config.js';
+export type {
+  ConfigCommandOptions,
+  ConfigGetOptions,
+  ConfigGetResult,
+  ConfigSetOptions,
+  ConfigWriteResult,
+  ConfigListOptions,
+  ConfigListResult,
+  ConfigListEntry,
+  ConfigName,
+} from './api/config.js';
+export { remoteAdd, remoteDefault, remoteList, remoteModify, remoteRemove, remoteRename } from './api/remote.js';
+export type {
+  RemoteAddOptions,
+  RemoteDefaultOptions,
+  RemoteDefaultResult,
+  RemoteListEntry,
+  RemoteModifyOptions,
+  RemoteRemoveOptions,
+  RemoteRenameOptions,
+  RemoteWriteResult,
+} from './api/remote.js';

@@ -19,6 +19,8 @@ export const CODES = {
   REMOTE_NOT_FOUND: 'the named remote is not configured',
   REMOTE_EXISTS: 'a remote with that name already exists',
   REMOTE_NO_DEFAULT: 'no default remote is set',
+  CONFIG_OUTSIDE_REPO: 'a repo or local config level was used outside a DVC repository',
+  CONFIG_VALUE_UNWRITABLE: 'a config value cannot be written in configobj syntax (quotes, newlines, non-ASCII)',
   // ignore files
   DVCIGNORE_INVALID: 'a .dvcignore pattern cannot be parsed',
   PATH_IGNORED: 'an output path is ignored by a .dvcignore',
