@@ -15,3 +15,5 @@ export { snapshotTree, twins } from './interop.js';
 export type { FileState, Twins } from './interop.js';
 export { startS3Server, findVersitygw, versitygwDefaultPath, VERSITYGW_VERSION } from './servers/s3.js';
 export type { S3Server, StartS3ServerOptions } from './servers/s3.js';
+export { testVectorStore, clusteredVectors, bruteForce, seededRandom } from './conformance/vector-store.js';
+export type { VectorStoreFactory, VectorStoreTestContext } from './conformance/vector-store.js';

@@ -1,0 +1,4 @@
+import { testVectorStore } from '@momo/testing';
+import { createHnswVectorStore } from './index.js';
+
+testVectorStore('hnsw', (options) => createHnswVectorStore(options));
