@@ -104,6 +104,9 @@ function parseValue(raw: string): IniValue | undefined {
   const listPart = m[1];
   let single: string | undefined = m[2];
   const emptyList = m[3];
+  // Python's `re` lets the optional last item match the empty string (its `(?<!,)` branch);
+  // ECMAScript never lets a `?` iteration match empty, so the capture stays undefined there.
+  if (listPart !== undefined && single === undefined && !listPart.endsWith(',')) single = '';
   if (listPart === '' && single === undefined) return undefined;
   if (emptyList !== undefined) return [];
   if (single !== undefined) {
