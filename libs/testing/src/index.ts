@@ -17,3 +17,5 @@ export { startS3Server, findVersitygw, versitygwDefaultPath, VERSITYGW_VERSION }
 export type { S3Server, StartS3ServerOptions } from './servers/s3.js';
 export { testVectorStore, clusteredVectors, bruteForce, seededRandom } from './conformance/vector-store.js';
 export type { VectorStoreFactory, VectorStoreTestContext } from './conformance/vector-store.js';
+export { startHttpServer } from './servers/http.js';
+export type { HttpTestServer, StartHttpServerOptions, HttpServerAuth, HttpRequestLog } from './servers/http.js';
