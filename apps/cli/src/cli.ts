@@ -7,9 +7,10 @@ import { define as checkout } from './commands/checkout.js';
 import { define as kb } from './commands/kb.js';
 import { define as config } from './commands/config.js';
 import { define as remote } from './commands/remote.js';
+import { define as checkIgnore } from './commands/check-ignore.js';
 
 /** Defines one command on the program; heavy modules are imported inside the action only. */
 export type DefineCommand = (program: Command, io: Io, setCode: (code: number) => void) => void;
 
 /** The command table. Each entry lives in src/commands/<name>.ts. */
-export const COMMANDS: DefineCommand[] = [init, add, status, checkout, config, remote, kb];
+export const COMMANDS: DefineCommand[] = [init, add, status, checkout, config, remote, kb, checkIgnore];
