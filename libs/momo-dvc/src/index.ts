@@ -104,18 +104,3 @@ export {
 } from './models/lockfile.js';
 export type { Lockfile, LockStage, LockEntry, LockHash, LockEntryInput, LockParamsInput, BuildLockStageInput, ApplyLockStagesResult } from './models/lockfile.js';
 export { pyEquals, compareCodePoints as compareCodePointsPy } from './models/py-compare.js';
-// ignore rules (.dvcignore), git, DVC-file collection, check-ignore
-export { DvcIgnore, loadDvcIgnore, walkFiles, parseDvcignoreText, dvcignoreInOutputError, BUILTIN_IGNORE_PATTERNS, formatPatternInfo } from './ignore/dvcignore.js';
-export type { PatternInfo, IgnoreExplanation, CheckIgnoreResult as DvcIgnoreCheckResult, IgnoreLookupOptions, WalkFilesOptions, WalkFilesResult } from './ignore/dvcignore.js';
-export { PatternList } from './ignore/pattern-list.js';
-export { pyRepr } from './ignore/py-repr.js';
-export { findGitRoot, isGitIgnored, isTrackedByGit, gitAdd, listSubmodules, runGit } from './scm/git.js';
-export type { GitOptions, GitRun } from './scm/git.js';
-export { ignorePath, unignorePath, gitignoreEntryFor } from './scm/gitignore.js';
-export type { UnignoreResult } from './scm/gitignore.js';
-export { openScm, GitScm, NoScm } from './scm/scm.js';
-export type { Scm, OpenScmOptions } from './scm/scm.js';
-export { collectDvcFiles } from './repo/collect-dvc-files.js';
-export type { CollectDvcFilesOptions, CollectDvcFilesResult } from './repo/collect-dvc-files.js';
-export { checkIgnore, createIgnoreChecker, validateCheckIgnoreFlags } from './api/check-ignore.js';
-export type { CheckIgnoreOptions, CheckIgnoreFlags, CheckIgnoreResult, CheckIgnoreTargetResult, IgnoreChecker } from './api/check-ignore.js';
