@@ -27,8 +27,8 @@ export interface HashingEmbedderOptions {
  * Features of a text: its stemmed identifier sub-tokens (`parseConfigFile` → parse, config, file)
  * weighted 1, consecutive sub-token bigrams (parse_config, config_file) weighted 0.5, and character
  * trigrams of each sub-token (`#pa`, `par`, `ars`, ..) weighted 0.35, so that morphological variants
- * (serialize / serializer / serialization) land near each other. Counts are damped with 1 + ln(tf)
- * and the vector is L2-normalised. Nothing is downloaded or trained: the same text gives the same
+ * (serialize / serializer / serialization) land near each other. A term's features are damped with
+ * 1 + ln(tf) (bigrams count per occurrence) and the vector is L2-normalised. Nothing is downloaded or trained: the same text gives the same
  * vector on every machine.
  */
 export class HashingEmbedder implements Embedder {
@@ -50,23 +50,43 @@ export class HashingEmbedder implements Embedder {
 
   /** Synchronous single-text embedding (the hot path of ingestion and queries). */
   embedOne(text: string): Float32Array {
-    const counts = new Map<string, number>();
-    const bump = (f: string, w: number) => counts.set(f, (counts.get(f) ?? 0) + w);
-    const terms = tokenize(text);
-    let prev = '';
-    for (const t of terms) {
-      bump(`w:${t}`, 1);
-      if (prev) bump(`b:${prev}_${t}`, this.bigramWeight);
-      prev = t;
-      const padded = `#${t}#`;
-      if (t.length >= 3) for (let i = 0; i + 3 <= padded.length; i++) bump(`c:${padded.slice(i, i + 3)}`, this.trigramWeight);
-    }
+    return this.embedTerms(tokenize(text));
+  }
+
+  /**
+   * Embeds already tokenised terms ({@link tokenize} output). Features are hashed as numbers
+   * (FNV-1a over the characters with a per-kind seed), never built as strings, so a chunk costs a
+   * few microseconds.
+   */
+  embedTerms(terms: readonly string[]): Float32Array {
     const v = new Float32Array(this.dimension);
-    for (const [f, c] of counts) {
-      const h = fnv1a(f);
-      const idx = h % this.dimension;
-      const sign = (fnv1a(`s${f}`) & 1) === 0 ? 1 : -1;
-      v[idx] += sign * (1 + Math.log(c));
+    const dim = this.dimension;
+    const add = (h: number, w: number) => {
+      const mixed = Math.imul(h ^ (h >>> 16), 0x85ebca6b) >>> 0;
+      v[mixed % dim] += (mixed >>> 31) === 0 ? w : -w;
+    };
+    // term counts first: each distinct term's features are added once, damped by 1 + ln(tf)
+    const tf = this.counts;
+    tf.clear();
+    let prevHash = 0;
+    for (let n = 0; n < terms.length; n++) {
+      const t = terms[n];
+      tf.set(t, (tf.get(t) ?? 0) + 1);
+      const h = hashChars(t, 0, t.length, SEED_WORD);
+      if (n > 0) add(Math.imul(prevHash ^ (h >>> 1), 0x9e3779b1) >>> 0, this.bigramWeight);
+      prevHash = h;
+    }
+    const tw = this.trigramWeight;
+    for (const [t, c] of tf) {
+      const w = 1 + Math.log(c);
+      add(hashChars(t, 0, t.length, SEED_WORD), w);
+      if (t.length >= 3 && t.length <= 24) {
+        // trigrams of `#term#`: the two boundary trigrams and the inner ones
+        const wt = w * tw;
+        add(trigram(35, t.charCodeAt(0), t.charCodeAt(1)), wt);
+        for (let i = 0; i + 3 <= t.length; i++) add(trigram(t.charCodeAt(i), t.charCodeAt(i + 1), t.charCodeAt(i + 2)), wt);
+        add(trigram(t.charCodeAt(t.length - 2), t.charCodeAt(t.length - 1), 35), wt);
+      }
     }
     let norm = 0;
     for (let i = 0; i < v.length; i++) norm += v[i] * v[i];
@@ -76,5 +96,25 @@ export class HashingEmbedder implements Embedder {
     }
     return v;
   }
+
+  private readonly counts = new Map<string, number>();
+}
+const SEED_WORD = 0x811c9dc5;
+const SEED_TRIGRAM = 0x01000193 ^ 0x5bd1e995;
+
+function hashChars(s: string, from: number, to: number, seed: number): number {
+  let h = seed;
+  for (let i = from; i < to; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
 }
 
+function trigram(a: number, b: number, c: number): number {
+  let h = SEED_TRIGRAM;
+  h = Math.imul(h ^ a, 0x01000193);
+  h = Math.imul(h ^ b, 0x01000193);
+  h = Math.imul(h ^ c, 0x01000193);
+  return h >>> 0;
+}

@@ -26,6 +26,8 @@ export interface RankWeights {
   test: number;
   /** How many lexical candidates are re-ranked. */
   candidates: number;
+  /** Terms in more than this share of the chunks only re-score candidates that rarer terms found. */
+  prune: number;
 }
 
 export const DEFAULT_RANK_WEIGHTS: RankWeights = {
@@ -40,6 +42,7 @@ export const DEFAULT_RANK_WEIGHTS: RankWeights = {
   exported: 0.03,
   test: 0.15,
   candidates: 100,
+  prune: 0.05,
 };
 
 /** Per-chunk structural facts the ranker uses. */
@@ -197,7 +200,7 @@ export class HybridSearch {
         .filter((h) => options.threshold === undefined || h.score >= options.threshold)
         .map((h) => this.toHit(h.doc, h.score, options.explain ? { bm25: h.score } : undefined));
     }
-    const candidates = this.index.search(query, w.candidates, accept);
+    const candidates = this.index.search(query, w.candidates, accept, [w.fieldBody, w.fieldNames, w.fieldPath], w.prune);
     const qTerms = [...new Set(tokenize(query))];
     const lexByDoc = new Map<number, number>();
     for (const c of candidates) lexByDoc.set(c.doc, c.score);

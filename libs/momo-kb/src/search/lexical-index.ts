@@ -3,6 +3,8 @@ import { tokenize } from '../text/tokenize.js';
 /** BM25 parameters (Robertson/Lucene defaults). */
 export const BM25_K1 = 1.2;
 export const BM25_B = 0.75;
+/** Posting lists shorter than this are never pruned (small indexes are scored exactly). */
+export const PRUNE_MIN_POSTINGS = 2000;
 
 /** One field of a document to index, with its weight in the combined score. */
 export interface LexicalField {
@@ -124,14 +126,27 @@ export class LexicalIndex {
    * The top `limit` documents for a query by weighted multi-field BM25.
    * `accept` filters documents (metadata filters) before they compete for the top places.
    * `fieldWeights` overrides the construction-time weights for this query.
+   * With `prune`, terms in more than `prune` of the documents of a field (and at least
+   * PRUNE_MIN_POSTINGS of them) only add to documents
+   * that rarer terms already matched (scores of matched documents stay exact; documents that match
+   * only very common terms are left out), which keeps latency flat on large indexes.
    */
-  search(query: string | number[], limit: number, accept?: (doc: number) => boolean, fieldWeights?: number[]): LexicalHit[] {
+  search(
+    query: string | number[],
+    limit: number,
+    accept?: (doc: number) => boolean,
+    fieldWeights?: number[],
+    prune?: number,
+  ): LexicalHit[] {
     this.freeze();
     const frozen = this.frozen!;
     const termIds = typeof query === 'string' ? this.queryTerms(query) : query;
     if (!termIds.length) return [];
     const acc = this.acc;
     const touched: number[] = [];
+    const N = this.docCount;
+    const deferred: Array<{ docs: Int32Array; w: Float32Array; k: number }> = [];
+    let seeded = false;
     for (let f = 0; f < frozen.length; f++) {
       const fi = frozen[f];
       const fw = fieldWeights ? fieldWeights[f] : fi.weight;
@@ -141,10 +156,51 @@ export class LexicalIndex {
         if (!docs.length) continue;
         const w = fi.tfw[t];
         const k = fi.idf[t] * fw;
+        if (prune !== undefined && docs.length > Math.max(prune * N, PRUNE_MIN_POSTINGS)) {
+          deferred.push({ docs, w, k });
+          continue;
+        }
+        seeded = true;
         for (let i = 0; i < docs.length; i++) {
           const d = docs[i];
           if (acc[d] === 0) touched.push(d);
           acc[d] += k * w[i];
+        }
+      }
+    }
+    if (deferred.length) {
+      // rarest deferred list seeds when no rare term matched anything
+      deferred.sort((a, b) => a.docs.length - b.docs.length);
+      for (const { docs, w, k } of deferred) {
+        if (!seeded) {
+          for (let i = 0; i < docs.length; i++) {
+            const d = docs[i];
+            if (acc[d] === 0) touched.push(d);
+            acc[d] += k * w[i];
+          }
+          seeded = true;
+          continue;
+        }
+        if (touched.length * 16 < docs.length) {
+          for (const d of touched) {
+            let lo = 0;
+            let hi = docs.length - 1;
+            while (lo <= hi) {
+              const mid = (lo + hi) >> 1;
+              const v = docs[mid];
+              if (v === d) {
+                acc[d] += k * w[mid];
+                break;
+              }
+              if (v < d) lo = mid + 1;
+              else hi = mid - 1;
+            }
+          }
+        } else {
+          for (let i = 0; i < docs.length; i++) {
+            const d = docs[i];
+            if (acc[d] !== 0) acc[d] += k * w[i];
+          }
         }
       }
     }

@@ -15,12 +15,13 @@ const STOP_WORDS = new Set([
   'about', 'should', 'would', 'could', 'been', 'being', 'he', 'she', 'they', 'them', 'also', 'only',
 ]);
 
-const WORD = /[A-Za-z_$][A-Za-z0-9_$]*|[0-9]+/g;
-const SUB = /[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+/g;
 
 /** Light suffix stripping (a tiny Porter step 1), enough to join plural and verb forms. */
 export function stem(word: string): string {
-  const w = word;
+  return dropFinalE(strip(word));
+}
+
+function strip(w: string): string {
   if (w.length <= 3) return w;
   if (w.endsWith('ies') && w.length > 4) return `${w.slice(0, -3)}y`;
   if (w.endsWith('sses')) return w.slice(0, -2);
@@ -28,8 +29,13 @@ export function stem(word: string): string {
   if (w.endsWith('ing') && w.length > 5) return undouble(w.slice(0, -3));
   if (w.endsWith('ed') && w.length > 4) return undouble(w.slice(0, -2));
   if (w.endsWith('es') && /(?:ch|sh|x|z)es$/.test(w)) return w.slice(0, -2);
-  if (w.endsWith('s') && !w.endsWith('ss')) return w.slice(0, -1);
+  if (w.endsWith('s')) return w.slice(0, -1);
   return w;
+}
+
+/** Porter's step 5a: a final e goes (create/created/creating all become `creat`). */
+function dropFinalE(w: string): string {
+  return w.length > 4 && w.endsWith('e') ? w.slice(0, -1) : w;
 }
 
 function undouble(w: string): string {
@@ -39,36 +45,95 @@ function undouble(w: string): string {
   return w;
 }
 
+const UPPER = 1;
+const LOWER = 2;
+const DIGIT = 3;
+const SEP = 4;
+const CLASS = new Uint8Array(128);
+for (let c = 65; c <= 90; c++) CLASS[c] = UPPER;
+for (let c = 97; c <= 122; c++) CLASS[c] = LOWER;
+for (let c = 48; c <= 57; c++) CLASS[c] = DIGIT;
+CLASS[95] = SEP; // _
+CLASS[36] = SEP; // $
+
+/**
+ * Appends the lowercased sub-tokens of `s[from, to)` (one identifier) to `out`: runs of lower
+ * case letters with an optional leading capital, runs of capitals (an acronym ends before a
+ * capital that starts a word: `HTTPServer` → http, server), runs of digits; `_` and `$` separate.
+ */
+function splitInto(s: string, from: number, to: number, out: string[]): void {
+  let i = from;
+  while (i < to) {
+    const k = CLASS[s.charCodeAt(i)];
+    if (k === SEP || k === 0) {
+      i++;
+      continue;
+    }
+    let j = i + 1;
+    if (k === DIGIT) {
+      while (j < to && CLASS[s.charCodeAt(j)] === DIGIT) j++;
+    } else if (k === LOWER) {
+      while (j < to && CLASS[s.charCodeAt(j)] === LOWER) j++;
+    } else {
+      while (j < to && CLASS[s.charCodeAt(j)] === UPPER) j++;
+      if (j < to && CLASS[s.charCodeAt(j)] === LOWER) {
+        if (j - i > 1) {
+          // acronym followed by a capitalised word: the last capital starts the word
+          out.push(s.slice(i, j - 1).toLowerCase());
+          i = j - 1;
+        }
+        while (j < to && CLASS[s.charCodeAt(j)] === LOWER) j++;
+      }
+    }
+    out.push(s.slice(i, j).toLowerCase());
+    i = j;
+  }
+}
+
 /** Splits one identifier into lowercased sub-tokens (camelCase, PascalCase, snake_case, digits). */
 export function splitIdentifier(identifier: string): string[] {
   const out: string[] = [];
-  for (const part of identifier.split(/[_$]+/)) {
-    if (!part) continue;
-    const m = part.match(SUB);
-    if (m) for (const s of m) out.push(s.toLowerCase());
-  }
+  splitInto(identifier, 0, identifier.length, out);
   return out;
 }
+
+const subs: string[] = [];
 
 /**
  * Terms of a text for indexing and querying: stemmed sub-tokens of every word, plus the whole
  * identifier when it splits into more than one sub-token. Stop words and one-letter tokens are dropped.
+ * Words are runs of `[A-Za-z0-9_$]` that start with a letter, `_` or `$`, or runs of digits.
  */
 export function tokenize(text: string, out: string[] = []): string[] {
-  WORD.lastIndex = 0;
-  let m: RegExpExecArray | null;
-  while ((m = WORD.exec(text)) !== null) {
-    const word = m[0];
-    if (word.length > 64) continue;
-    const subs = splitIdentifier(word);
-    if (subs.length > 1) {
-      const whole = word.toLowerCase().replace(/[_$]+/g, '');
-      if (whole.length > 1) out.push(whole);
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    const k = c < 128 ? CLASS[c] : 0;
+    if (k === 0) {
+      i++;
+      continue;
     }
-    for (const s of subs) {
-      if (s.length < 2 || STOP_WORDS.has(s)) continue;
-      out.push(stem(s));
+    let j = i + 1;
+    if (k === DIGIT) {
+      while (j < n && text.charCodeAt(j) < 128 && CLASS[text.charCodeAt(j)] === DIGIT) j++;
+    } else {
+      while (j < n && text.charCodeAt(j) < 128 && CLASS[text.charCodeAt(j)] !== 0) j++;
     }
+    if (j - i <= 64) {
+      subs.length = 0;
+      splitInto(text, i, j, subs);
+      if (subs.length > 1) {
+        let whole = '';
+        for (const s of subs) whole += s;
+        out.push(whole);
+      }
+      for (const s of subs) {
+        if (s.length < 2 || STOP_WORDS.has(s)) continue;
+        out.push(stem(s));
+      }
+    }
+    i = j;
   }
   return out;
 }
