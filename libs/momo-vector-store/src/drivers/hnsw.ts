@@ -19,9 +19,9 @@ export interface HnswVectorStoreOptions {
   metric?: VectorMetric;
   /** Links per node on upper layers (layer 0 keeps 2·M). @default 16 */
   M?: number;
-  /** Candidate list size while inserting; higher builds slower and finds better links. @default 200 */
+  /** Candidate list size while inserting; higher builds slower and finds better links. @default 100 */
   efConstruction?: number;
-  /** Candidate list size while searching (raised to `limit` when smaller). @default 96 */
+  /** Candidate list size while searching (raised to `limit` when smaller). @default 64 */
   efSearch?: number;
   /** Seed of the id hash that assigns node levels. @default 42 */
   seed?: number;
@@ -328,7 +328,9 @@ export function createHnswVectorStore(options: HnswVectorStoreOptions): VectorSt
         } else {
           const scored = [...current, slot].map((x) => ({ slot: x, score: sim(n, x) }));
           scored.sort((a, b) => b.score - a.score || a.slot - b.slot);
-          graph.setNeighbours(n, l, selectNeighbours(scored, cap));
+          // Overflow keeps the closest links: the diversity heuristic here costs O(cap^2) dot products per
+          // link and tripled build time for no measurable recall gain on 20k x 384 clustered vectors.
+          graph.setNeighbours(n, l, scored.slice(0, cap).map((x) => x.slot));
         }
       }
       eps = found.map((f) => f.slot);
