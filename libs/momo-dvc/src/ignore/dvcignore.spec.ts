@@ -1,9 +1,9 @@
 import { describe, it, expect, afterEach } from 'vitest';
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isMomoError } from '@momo/errors';
-import { tmpRepo, type TmpRepo, type FileTree } from '@momo/testing';
-import { DvcIgnore, walkFiles } from './dvcignore.js';
+import { tmpRepo, runDvc, type TmpRepo, type FileTree } from '@momo/testing';
+import { DvcIgnore, dvcignoreInOutputError, walkFiles } from './dvcignore.js';
 import { askDvc, type OracleRequest } from './__fixtures__/dvc-oracle.js';
 
 const repos: TmpRepo[] = [];
@@ -347,5 +347,76 @@ describe('DvcIgnore matches DVC 3.67.1 on random rule sets', () => {
     expect(ignoredCount).toBeGreaterThan(200);
     expect(reported.filter((p) => /:\d+:!/.test(p)).length).toBeGreaterThan(20);
     expect(reported.filter((p) => /^(a|data|a\/b)\/\.dvcignore:/.test(p)).length).toBeGreaterThan(20);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// §16.11 scenarios through real `dvc add` (DVC 3.67.1)
+// ---------------------------------------------------------------------------------------------
+
+/** relpaths of the `.dir` manifest real DVC wrote for `<out>.dvc`. */
+function manifestOf(root: string, dvcFile: string): string[] {
+  const m = /md5: ([0-9a-f]{32})\.dir/.exec(readFileSync(join(root, dvcFile), 'utf8'));
+  if (!m) throw new Error(`no .dir hash in ${dvcFile}`);
+  const obj = join(root, '.dvc', 'cache', 'files', 'md5', m[1].slice(0, 2), `${m[1].slice(2)}.dir`);
+  return (JSON.parse(readFileSync(obj, 'utf8')) as Array<{ relpath: string }>).map((e) => e.relpath);
+}
+
+function gitDvcRepo(tree: FileTree): TmpRepo {
+  const r = tmpRepo({ git: true, prefix: 'momo-ignore-add-' });
+  repos.push(r);
+  const init = runDvc(r.root, ['init', '-q']);
+  expect(init.code, init.stderr).toBe(0);
+  r.gen(tree);
+  return r;
+}
+
+describe('walkFiles lists what real `dvc add <dir>` puts in the .dir manifest', () => {
+  it('drops ignored files (#108), honours a nested negation (#109) and skips subrepos (#112)', () => {
+    // Arrange
+    const r = gitDvcRepo({
+      '.dvcignore': '*.tmp\n',
+      data: { 'a.tmp': 'a', b: 'b', deep: { 'c.tmp': 'c', d: 'd' } },
+      proj: { '.dvcignore': '!keep.tmp\n', data: { 'a.tmp': 'a', 'keep.tmp': 'k', b: 'b' } },
+      withsub: { f: 'f', nested: { '.dvc': { config: '' }, g: 'g' } },
+    });
+    const ign = new DvcIgnore(r.root);
+    // Act
+    const add = runDvc(r.root, ['add', '-q', 'data', 'proj/data', 'withsub']);
+    // Assert
+    expect(add.code, add.stderr).toBe(0);
+    const ours = (dir: string) => walkFiles(join(r.root, dir), ign, { relativeTo: 'dir' }).files;
+    expect(ours('data')).toEqual(['b', 'deep/d']);
+    expect(ours('proj/data')).toEqual(['b', 'keep.tmp']);
+    expect(ours('withsub')).toEqual(['f']);
+    expect(manifestOf(r.root, 'data.dvc')).toEqual(ours('data'));
+    expect(manifestOf(r.root, 'proj/data.dvc')).toEqual(ours('proj/data'));
+    expect(manifestOf(r.root, 'withsub.dvc')).toEqual(ours('withsub'));
+  });
+
+  it('gives the same errors as DVC for an ignored output (#110) and a .dvcignore inside it (#24)', () => {
+    const r = gitDvcRepo({
+      '.dvcignore': '# outputs\ndata/tmp\n',
+      data: { tmp: 'x' },
+      "it's": 'y',
+      withignore: { sub: { '.dvcignore': 'x\n', y: 'y' } },
+    });
+    writeFileSync(join(r.root, '.dvcignore'), "it's\n", { flag: 'a' });
+    const ign = new DvcIgnore(r.root);
+    const dvc = runDvc(r.root, ['add', 'data/tmp', "it's", 'withignore']);
+    const e1 = ign.ignoredPathError(join(r.root, 'data', 'tmp'), 1);
+    const e2 = ign.ignoredPathError(join(r.root, "it's"), 1);
+    const walked = walkFiles(join(r.root, 'withignore'), ign);
+    const e3 = dvcignoreInOutputError(walked.dvcignoreDirs[0]);
+    expect(e1?.message).toBe(`Path '${r.root}/data/tmp' is ignored by .dvcignore:2:data/tmp`);
+    expect(e2?.message).toBe(`Path "${r.root}/it's" is ignored by .dvcignore:3:it's`);
+    expect(e1?.code).toBe('PATH_IGNORED');
+    expect(ign.ignoredPathError(join(r.root, 'withignore'))).toBeUndefined();
+    // DVC stops at the first failing target; run the others on their own
+    expect(dvc.stderr).toContain(`ERROR: ${e1!.message}`);
+    expect(runDvc(r.root, ['add', "it's"]).stderr).toContain(`ERROR: ${e2!.message}`);
+    const d3 = runDvc(r.root, ['add', 'withignore']);
+    expect(d3.stderr).toContain(`ERROR: ${e3.message}`);
+    expect(e3.message).toBe(`.dvcignore file should not be in collected dir path: '${r.root}/withignore/sub'`);
   });
 });
