@@ -296,6 +296,23 @@ describe('KnowledgeBase artifacts', () => {
     await b.close();
   });
 
+  it('parses on worker threads with the same result as inline', async () => {
+    const inline = new KnowledgeBase({ root: repo.root, jobs: 1 });
+    await inline.ingest();
+    await inline.exportKnowledge(join(repo.root, 'inline'));
+    const pooled = new KnowledgeBase({ root: repo.root, jobs: 2, parallelThreshold: 1 });
+    const r = await pooled.ingest();
+    expect([...new Set(r.problems.map((p) => p.path))]).toEqual(['libs/geometry/src/broken.ts', 'libs/python/momo-stats/momo_stats/bad.py']);
+    await pooled.exportKnowledge(join(repo.root, 'pooled'));
+    const a = listFiles(join(repo.root, 'inline'));
+    const b = listFiles(join(repo.root, 'pooled'));
+    for (const [k, v] of a) expect(v.equals(b.get(k)!), k).toBe(true);
+    // an unchanged re-run through the pool reuses every parse
+    writeFileSync(join(repo.root, 'libs/geometry/src/area.ts'), 'export const area = 0;\n');
+    const again = await pooled.ingest();
+    expect(again.parsedPaths).toEqual(['libs/geometry/src/area.ts']);
+  });
+
   it('loads an export back and answers the same queries with the same hits', async () => {
     const kb = new KnowledgeBase({ root: repo.root });
     await kb.ingest();

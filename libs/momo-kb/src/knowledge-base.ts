@@ -1,9 +1,9 @@
 import { existsSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { basename, isAbsolute, relative, resolve, sep } from 'node:path';
 import { EXIT, MomoError } from '@momo/errors';
 import type { GraphStore, TraversalResult } from '@momo/graph-store';
 import type { DocumentFilter, DocumentInput, DocumentStore, SaveDocumentResult, StoredDocument } from '@momo/store-document';
-import type { Parser as TsParser } from 'web-tree-sitter';
 import {
   DEFAULT_CHUNK_OVERLAP,
   DEFAULT_CHUNK_SIZE,
@@ -17,7 +17,8 @@ import { exportKnowledgeFiles, type KbManifest } from './export/export-knowledge
 import { readKnowledgeFiles } from './export/read-knowledge.js';
 import { buildGraph } from './graph/build-graph.js';
 import { linkKnowledge, nodeId, type LinkResult } from './graph/link-knowledge.js';
-import { processFile, type FileRecord, type ProcessSettings } from './ingest/process-file.js';
+import { runParsePool, type ParseTask } from './ingest/parse-pool.js';
+import { processFile, type FileRecord, type ProcessOutcome, type ProcessSettings } from './ingest/process-file.js';
 import { createModuleLocator, detectModules, type ModuleCandidate } from './modules/detect-modules.js';
 import { loadPythonParser } from './parse/parse-python.js';
 import { chunkRecord, HybridSearch, type ChunkSignals, type RankedDocumentInput, type RankWeights } from './search/hybrid-search.js';
@@ -59,6 +60,10 @@ export interface KnowledgeBaseOptions {
   holdOutDocComments?: boolean;
   /** Overrides of the ranking weights. */
   rankWeights?: Partial<RankWeights>;
+  /** Worker threads for parsing. @default the number of CPUs (at most 8) */
+  jobs?: number;
+  /** Parse on worker threads only when at least this many files are new or changed. @default 400 */
+  parallelThreshold?: number;
   /** Progress callback for long operations; never required. */
   onProgress?: (event: { phase: 'walk' | 'parse' | 'link' | 'embed'; done: number; total: number }) => void;
 }
@@ -289,8 +294,6 @@ export class KnowledgeBase {
     }
     this.refreshModules();
     const locate = createModuleLocator(this.candidates);
-    let pythonParser: TsParser | undefined;
-    if (walk.files.some((f) => f.language === 'python')) pythonParser = await loadPythonParser();
 
     const skipped = walk.skipped;
     const seen = new Set<string>();
@@ -299,34 +302,69 @@ export class KnowledgeBase {
     const failures: IngestFailure[] = [];
     let reused = 0;
     let done = 0;
-    for (const f of walk.files) {
-      const outcome = processFile({
-        path: f.path,
-        abs: f.abs,
-        language: f.language,
-        module: locate(f.path),
-        settings: this.settings,
-        previous: this.records.get(f.path),
-        pythonParser,
-      });
+    const handle = (path: string, outcome: ProcessOutcome) => {
       done++;
       if (done % 500 === 0) this.opts.onProgress?.({ phase: 'parse', done, total: walk.files.length });
       if (outcome.kind === 'skip') {
-        recordSkip(skipped, outcome.reason, f.path);
-        continue;
+        recordSkip(skipped, outcome.reason, path);
+        return;
       }
       if (outcome.kind === 'error') {
-        failures.push({ path: f.path, message: outcome.message });
-        this.failures.set(f.path, outcome.message);
-        continue;
+        failures.push({ path, message: outcome.message });
+        this.failures.set(path, outcome.message);
+        return;
       }
-      this.failures.delete(f.path);
-      seen.add(f.path);
-      this.records.set(f.path, outcome.record);
-      if (outcome.reused) reused++;
-      else parsedPaths.push(f.path);
-      for (const p of outcome.record.parsed.problems) problems.push({ path: f.path, ...p });
+      let record: FileRecord;
+      if (outcome.kind === 'unchanged') {
+        record = this.records.get(path)!;
+        const m = locate(path);
+        if (record.file.module !== m) {
+          record.file.module = m;
+          for (const c of record.chunks) c.module = m;
+        }
+        reused++;
+      } else {
+        record = outcome.record;
+        if (outcome.reused) reused++;
+        else parsedPaths.push(path);
+      }
+      this.failures.delete(path);
+      seen.add(path);
+      this.records.set(path, record);
+      for (const p of record.parsed.problems) problems.push({ path, ...p });
+    };
+    const jobs = this.opts.jobs ?? Math.min(availableParallelism(), 8);
+    const toParse = walk.files.filter((f) => {
+      const prev = this.records.get(f.path);
+      return !prev || prev.file.size !== f.size;
+    }).length;
+    let pooled = false;
+    if (jobs > 1 && toParse >= (this.opts.parallelThreshold ?? 400)) {
+      const tasks: ParseTask[] = walk.files.map((f) => {
+        const prev = this.records.get(f.path);
+        return {
+          path: f.path,
+          abs: f.abs,
+          language: f.language,
+          module: locate(f.path),
+          settings: this.settings,
+          ...(prev && prev.file.language === f.language ? { previousHash: prev.file.hash } : {}),
+        };
+      });
+      pooled = await runParsePool(tasks, jobs, (r) => handle(r.path, r.outcome));
     }
+    if (!pooled) {
+      const pythonParser = walk.files.some((f) => f.language === 'python') ? await loadPythonParser() : undefined;
+      for (const f of walk.files) {
+        handle(
+          f.path,
+          processFile({ path: f.path, abs: f.abs, language: f.language, module: locate(f.path), settings: this.settings, previous: this.records.get(f.path), pythonParser }),
+        );
+      }
+    }
+    parsedPaths.sort(cmp);
+    problems.sort((x, y) => cmp(x.path, y.path) || x.line - y.line);
+    failures.sort((x, y) => cmp(x.path, y.path));
     let removed = 0;
     for (const p of [...this.records.keys()]) {
       if (within(p) && !seen.has(p)) {

@@ -25,6 +25,7 @@ export interface ProcessSettings {
 
 export type ProcessOutcome =
   | { kind: 'record'; record: FileRecord; reused: boolean }
+  | { kind: 'unchanged'; hash: string }
   | { kind: 'skip'; reason: SkipReason }
   | { kind: 'error'; message: string };
 
@@ -57,6 +58,8 @@ export function processFile(args: {
   module: string;
   settings: ProcessSettings;
   previous?: FileRecord;
+  /** Hash of the previous parse when the record itself is elsewhere (worker threads). */
+  previousHash?: string;
   pythonParser?: TsParser;
 }): ProcessOutcome {
   let buf: Buffer;
@@ -67,6 +70,7 @@ export function processFile(args: {
   }
   if (isBinaryContent(buf)) return { kind: 'skip', reason: 'binary' };
   const hash = sha256(buf);
+  if (args.previousHash === hash) return { kind: 'unchanged', hash };
   const prev = args.previous;
   if (prev && prev.file.hash === hash && prev.file.language === args.language) {
     if (prev.file.module !== args.module) {
