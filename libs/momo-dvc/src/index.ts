@@ -104,3 +104,9 @@ export {
 } from './models/lockfile.js';
 export type { Lockfile, LockStage, LockEntry, LockHash, LockEntryInput, LockParamsInput, BuildLockStageInput, ApplyLockStagesResult } from './models/lockfile.js';
 export { pyEquals, compareCodePoints as compareCodePointsPy } from './models/py-compare.js';
+export { parsePipeline, loadPipeline, loadStage, mergeParams, loadOuts, displayPath } from './models/pipeline.js';
+export type { PipelineFile, PipelineStage, PipelineDep, PipelineParamsDep, PipelineOut, LoadPipelineOptions, LoadPipelineResult } from './models/pipeline.js';
+export { PipelineResolver, splitGroupName } from './models/templating/resolver.js';
+export type { PipelineResolverOptions, ResolvedStage } from './models/templating/resolver.js';
+export type { LoadVarsFile } from './models/templating/context.js';
+export type { ParsingConfig } from './models/templating/interpolate.js';
