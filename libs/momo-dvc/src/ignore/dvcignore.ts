@@ -35,6 +35,14 @@ export interface CheckIgnoreResult {
   patterns: PatternInfo[];
 }
 
+/** What a walk already knows about a directory it listed. */
+export interface DirListing {
+  /** names of its subdirectories (symlinks to directories included), sorted */
+  dirs: readonly string[];
+  /** whether a non-directory `.dvcignore` entry is there */
+  hasDvcignore: boolean;
+}
+
 /** Options of the lookups: DVC's `ignore_subrepos` switch. */
 export interface IgnoreLookupOptions {
   /**
@@ -151,17 +159,17 @@ export class DvcIgnore {
   }
 
   /**
-   * The merged rules that apply to the entries of `relDir`. `dnames` are the directory's
-   * subdirectory names when the caller already listed them (walks), to spare a readdir.
+   * The merged rules that apply to the entries of `relDir`. Walks pass the `listing` they already
+   * read (subdirectory names, and whether a `.dvcignore` file is there) to spare syscalls.
    * @throws DVCIGNORE_INVALID (exit 255) for a malformed `.dvcignore` on the way
    */
-  patternsFor(relDir: string, options: IgnoreLookupOptions = {}, dnames?: readonly string[]): PatternList {
+  patternsFor(relDir: string, options: IgnoreLookupOptions = {}, listing?: DirListing): PatternList {
     const withSub = options.ignoreSubrepos !== false;
     const trie = this.tries[withSub ? 1 : 0];
     const hit = trie.get(relDir);
     if (hit) return hit;
     if (!trie.has('')) {
-      this.update('', BUILTINS, trie, withSub, relDir === '' ? dnames : undefined);
+      this.update('', BUILTINS, trie, withSub, relDir === '' ? listing : undefined);
       if (relDir === '') return trie.get('')!;
     }
     const parts = relDir.split('/');
@@ -170,7 +178,7 @@ export class DvcIgnore {
     let list = trie.get(parts.slice(0, k).join('/'))!;
     for (let i = k + 1; i <= parts.length; i++) {
       const dir = parts.slice(0, i).join('/');
-      list = this.update(dir, list, trie, withSub, i === parts.length ? dnames : undefined);
+      list = this.update(dir, list, trie, withSub, i === parts.length ? listing : undefined);
     }
     return list;
   }
@@ -180,12 +188,12 @@ export class DvcIgnore {
     parent: PatternList,
     trie: Map<string, PatternList>,
     withSub: boolean,
-    dnames: readonly string[] | undefined,
+    listing: DirListing | undefined,
   ): PatternList {
     const abs = relDir === '' ? this.root : join(this.root, relDir);
     let list = parent;
     const name = joinRel(relDir, DVCIGNORE_FILE);
-    if (!parent.isIgnored(name, false)) {
+    if ((!listing || listing.hasDvcignore) && !parent.isIgnored(name, false)) {
       const file = join(abs, DVCIGNORE_FILE);
       let bytes: Buffer | undefined;
       try {
@@ -216,7 +224,7 @@ export class DvcIgnore {
     }
     if (withSub) {
       const subrepos: PatternInfo[] = [];
-      for (const d of dnames ?? listSubdirs(abs)) {
+      for (const d of listing?.dirs ?? listSubdirs(abs)) {
         if (lexists(join(abs, d, DVC_DIR))) {
           const p = `/${d}/`;
           subrepos.push({ pattern: relDir === '' ? p : rebasePattern(p, relDir), source: `in sub_repo:${d}` });
@@ -402,7 +410,7 @@ export function walkFiles(absDir: string, ignore: DvcIgnore | null, options: Wal
     let rules: PatternList | null = null;
     if (useRules) {
       dirNames.sort();
-      rules = ignore!.patternsFor(rel, lookup, dirNames);
+      rules = ignore!.patternsFor(rel, lookup, { dirs: dirNames, hasDvcignore: fileNames.includes(DVCIGNORE_FILE) });
       // a directory whose rules changed (nested .dvcignore / subrepo) re-checks its own path
       if (rules !== inherited && rel !== '' && rules.isDirChainIgnored(rel)) return;
     }

@@ -1,6 +1,6 @@
 import { readdirSync, statSync, type Dirent } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { DVC_FILE_SUFFIX, PROJECT_FILE } from '../constants.js';
+import { DVC_FILE_SUFFIX, DVCIGNORE_FILE, PROJECT_FILE } from '../constants.js';
 import { DvcIgnore } from '../ignore/dvcignore.js';
 import type { Scm } from '../scm/scm.js';
 
@@ -95,7 +95,7 @@ export function collectDvcFiles(options: CollectDvcFilesOptions): CollectDvcFile
       }
       dirNames.sort();
       fileNames.sort();
-      const rules = ignore.patternsFor(node.rel, { ignoreSubrepos: true }, dirNames);
+      const rules = ignore.patternsFor(node.rel, { ignoreSubrepos: true }, { dirs: dirNames, hasDvcignore: fileNames.includes(DVCIGNORE_FILE) });
       if (node.rel !== '' && rules.isDirChainIgnored(node.rel)) continue;
       for (const name of fileNames) {
         if (!isDvcFileName(name)) continue;
