@@ -70,7 +70,7 @@ function childMeta(meta: Meta, key: string | number): Meta {
 export class CtxDict {
   readonly data = new Map<string, CtxNode>();
   constructor(
-    mapping: Map<YamlKey, YamlValue | CtxNode> | undefined,
+    mapping?: Map<YamlKey, YamlValue | CtxNode>,
     public meta: Meta = { dpaths: [], local: true },
   ) {
     if (mapping) for (const [k, v] of mapping) this.set(k, v);
@@ -193,7 +193,7 @@ export class Context extends CtxDict {
     return c;
   }
 
-  clone(): Context {
+  override clone(): Context {
     const c = new Context(undefined, this.meta);
     for (const [k, v] of this.data) c.data.set(k, v instanceof CtxDict ? v.clone() : v);
     c.imports = new Map([...this.imports].map(([k, v]) => [k, v ? [...v] : null]));
