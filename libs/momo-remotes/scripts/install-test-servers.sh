@@ -7,7 +7,7 @@
 set -euo pipefail
 
 VERSITYGW_VERSION=v1.8.0
-CACHE="${XDG_CACHE_HOME:-$HOME/.cache}/momo-tools/versitygw-${VERSITYGW_VERSION}"
+CACHE="${XDG_CACHE_HOME:-${HOME:-/root}/.cache}/momo-tools/versitygw-${VERSITYGW_VERSION}"
 
 if [ ! -x /usr/sbin/sshd ]; then
   export DEBIAN_FRONTEND=noninteractive

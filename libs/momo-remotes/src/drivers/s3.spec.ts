@@ -76,6 +76,23 @@ testRemote(
       }
     });
 
+    it('answers large existsMany batches from directory listings, HEADing past the listing budget', async () => {
+      const r = remote({ listPageSize: 10 });
+      try {
+        const d = ctx.dir();
+        // dir a/ holds 50 objects; 30 asked there give a budget of 2 pages of 10 (a/00..a/19), the rest is HEADed.
+        const present = [...Array.from({ length: 50 }, (_, i) => `${d}a/${String(i).padStart(2, '0')}`), ...Array.from({ length: 5 }, (_, i) => `${d}b/${i}`)];
+        for (const p of present) await ctx.remote.write(p, p);
+        const asked = [...present.filter((_, i) => i % 2 === 0), ...Array.from({ length: 5 }, (_, i) => `${d}a/${String(i * 9).padStart(2, "0")}x`), `${d}c/none`];
+        const progress: number[] = [];
+        const got = await r.existsMany(asked, { onProgress: (n) => progress.push(n) });
+        expect(got).toEqual(asked.map((p) => present.includes(p)));
+        expect(progress.at(-1)).toBe(asked.length);
+      } finally {
+        await r.close();
+      }
+    });
+
     it('leaves no object when a multipart upload fails mid-way', async () => {
       const r = remote({ multipartThreshold: 6 * 1024 * 1024, partSize: 5 * 1024 * 1024 });
       try {

@@ -8,10 +8,11 @@ import { isMomoError, type MomoError } from '@momo/errors';
 import { BaseRemote, type RemoteOp } from '../base-remote.js';
 import { remoteError, describeCause, UNREACHABLE_ERRNOS, TRANSIENT_ERRNOS } from '../errors.js';
 import { importOptional } from '../lazy-import.js';
-import { joinPath } from '../paths.js';
+import { joinPath, checkPath } from '../paths.js';
+import { mapLimit } from '../concurrency.js';
 import type { ProgressCounter } from '../progress.js';
 import type { RetryOptions } from '../retry.js';
-import type { RemoteCapabilities, RemoteStat } from '../remote.js';
+import type { ExistsManyOptions, RemoteCapabilities, RemoteStat } from '../remote.js';
 
 /** Options of {@link createS3Remote}; the DVC keys come from the remote's config section. */
 export interface S3RemoteOptions {
@@ -61,6 +62,8 @@ export interface S3RemoteOptions {
   partSize?: number;
   /** Parts of one object uploaded in parallel. @default 4 */
   partConcurrency?: number;
+  /** Keys per ListObjectsV2 page (S3's maximum is 1,000; smaller values are for tests). @default 1000 */
+  listPageSize?: number;
   /** Parallelism of batch calls (and kept-alive sockets). @default 64 */
   jobs?: number;
   /** Home directory for the default `~/.aws` files. @default os.homedir() */
@@ -105,6 +108,12 @@ interface CredentialProviderIniModule {
 
 const MIB = 1024 * 1024;
 const MAX_PARTS = 10_000;
+/** existsMany lists directories for batches of at least this many paths… */
+const LIST_MIN_BATCH = 64;
+/** …and for directories holding at least this many of them. */
+const LIST_MIN_GROUP = 8;
+/** One list page (1,000 keys) is worth this many HEAD requests. */
+const HEADS_PER_PAGE = 16;
 
 const AUTH_CODES = new Set([
   'SignatureDoesNotMatch',
@@ -336,12 +345,72 @@ export class S3Remote extends BaseRemote {
     }
   }
 
+  /**
+   * Existence of many objects. Large batches are answered from listings of their directories
+   * (`files/md5/xx/`), one request per 1,000 keys instead of one HEAD per object, as DVC does for large
+   * queries on traversable remotes (dvc-compat §10.4); a directory whose listing would cost more than
+   * HEADs is listed only up to a budget and the rest is checked object by object.
+   */
+  override async existsMany(paths: readonly string[], options: ExistsManyOptions = {}): Promise<boolean[]> {
+    if (paths.length < LIST_MIN_BATCH) return super.existsMany(paths, options);
+    for (const p of paths) checkPath('s3', p);
+    this.assertOpen();
+    const groups = new Map<string, number[]>();
+    paths.forEach((p, i) => {
+      const dir = p.slice(0, p.lastIndexOf('/') + 1);
+      const g = groups.get(dir);
+      if (g) g.push(i);
+      else groups.set(dir, [i]);
+    });
+    const out = new Array<boolean>(paths.length);
+    let done = 0;
+    const jobs = options.jobs ?? this.jobs;
+    const answer = (i: number, v: boolean) => {
+      out[i] = v;
+      options.onProgress?.(++done, paths.length);
+    };
+    const heads: number[] = [];
+    await mapLimit([...groups], Math.max(1, Math.ceil(jobs / 4)), async ([dir, idxs]) => {
+      if (idxs.length < LIST_MIN_GROUP) {
+        heads.push(...idxs);
+        return;
+      }
+      const { keys, complete, last } = await this.run('exists', dir || undefined, () => this.listDir(dir, Math.ceil(idxs.length / HEADS_PER_PAGE), options.signal), true, options.signal);
+      for (const i of idxs) {
+        if (complete || paths[i] <= last) answer(i, keys.has(paths[i]));
+        else heads.push(i);
+      }
+    }, options.signal);
+    await mapLimit(heads, jobs, async (i) => answer(i, await this.run('exists', paths[i], () => this.doExists(paths[i]), true, options.signal)), options.signal);
+    return out;
+  }
+
+  /** Lists the keys directly below `dir` (relative to the root), at most `maxPages` pages. */
+  private async listDir(dir: string, maxPages: number, signal: AbortSignal | undefined): Promise<{ keys: Set<string>; complete: boolean; last: string }> {
+    const { client, sdk } = await this.sdk();
+    const base = this.prefix ? `${this.prefix}/` : '';
+    const keys = new Set<string>();
+    let token: string | undefined;
+    let last = '';
+    for (let page = 0; page < maxPages; page++) {
+      const out = await client.send(new sdk.ListObjectsV2Command({ Bucket: this.bucket, Prefix: base + dir, Delimiter: '/', ContinuationToken: token, MaxKeys: this.options.listPageSize ?? 1000 }), { abortSignal: signal });
+      for (const c of (out.Contents as Array<{ Key?: string }> | undefined) ?? []) {
+        if (!c.Key) continue;
+        last = c.Key.slice(base.length);
+        keys.add(last);
+      }
+      token = out.IsTruncated ? (out.NextContinuationToken as string | undefined) : undefined;
+      if (!token) return { keys, complete: true, last };
+    }
+    return { keys, complete: false, last };
+  }
+
   protected async *doList(prefix: string): AsyncIterable<string> {
     const { client, sdk } = await this.sdk();
     const base = this.prefix ? `${this.prefix}/` : '';
     let token: string | undefined;
     do {
-      const out = await client.send(new sdk.ListObjectsV2Command({ Bucket: this.bucket, Prefix: base + prefix, ContinuationToken: token, MaxKeys: 1000 }));
+      const out = await client.send(new sdk.ListObjectsV2Command({ Bucket: this.bucket, Prefix: base + prefix, ContinuationToken: token, MaxKeys: this.options.listPageSize ?? 1000 }));
       const contents = (out.Contents as Array<{ Key?: string }> | undefined) ?? [];
       const keys: string[] = [];
       for (const c of contents) if (c.Key && !c.Key.endsWith('/')) keys.push(c.Key.slice(base.length));

@@ -78,7 +78,7 @@ export async function startS3Server(options: StartS3ServerOptions = {}): Promise
     output = '';
     const p = spawn(
       bin,
-      ['--access', accessKeyId, '--secret', secretAccessKey, '--region', region, '--port', `127.0.0.1:${port}`, '--keep-alive', '--quiet', 'posix', '--sidecar', metaDir, dataDir],
+      ['--access', accessKeyId, '--secret', secretAccessKey, '--region', region, '--port', `127.0.0.1:${port}`, '--keep-alive', '--quiet', 'posix', dataDir],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     p.stdout!.on('data', (d: Buffer) => (output += d.toString()));
