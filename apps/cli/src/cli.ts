@@ -5,6 +5,10 @@ import { define as add } from './commands/add.js';
 import { define as status } from './commands/status.js';
 import { define as checkout } from './commands/checkout.js';
 import { define as kb } from './commands/kb.js';
+import { define as commit } from './commands/commit.js';
+import { define as remove } from './commands/remove.js';
+import { define as gc } from './commands/gc.js';
+import { define as lsFiles } from './commands/ls-files.js';
 import { define as config } from './commands/config.js';
 import { define as remote } from './commands/remote.js';
 import { define as checkIgnore } from './commands/check-ignore.js';
@@ -13,4 +17,4 @@ import { define as checkIgnore } from './commands/check-ignore.js';
 export type DefineCommand = (program: Command, io: Io, setCode: (code: number) => void) => void;
 
 /** The command table. Each entry lives in src/commands/<name>.ts. */
-export const COMMANDS: DefineCommand[] = [init, add, status, checkout, config, remote, kb, checkIgnore];
+export const COMMANDS: DefineCommand[] = [init, add, status, checkout, commit, remove, gc, lsFiles, config, remote, kb, checkIgnore];

@@ -31,7 +31,7 @@ export function buildProgram(io: Io, setCode: (c: number) => void): Command {
 export function renderError(io: Io, e: unknown, verbose: boolean): number {
   if (isMomoError(e)) {
     let text = `ERROR: ${e.message}`;
-    if (e.hint) text += `\n${e.hint}`;
+    if (e.hint) text += `\nhint: ${e.hint}`;
     io.err(`${text}\n`);
     if (verbose) io.err(`[${e.code}]\n`);
     return e.exitCode;

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { isMomoError, MomoError } from '@momo/errors';
 import type { DefineCommand } from '../cli.js';
 import type { Io } from '../io.js';
-import { action, EXIT } from '../command-kit.js';
+import { EXIT } from '../command-kit.js';
 
 /** The four level flags every config/remote subcommand takes (dvc/commands/config.py `parent_config_parser`). */
 export function addLevelFlags(cmd: Command): Command {
@@ -33,11 +33,12 @@ export function levelFromFlags(flags: { global?: boolean; system?: boolean; proj
 
 /**
  * Runs a config/remote action the way DVC's `main` reports `ConfigError`s:
- * `ERROR: configuration error - config file error: …` with exit 251; other errors keep their
- * code (usage 254) or become 255, as for every command that does not catch its errors.
+ * `ERROR: configuration error - config file error: …` with exit 251. Other momo errors keep
+ * their exit code (usage 254, refusals 1, unexpected 255); anything else is rendered by main as
+ * an unexpected error (255).
  */
 export function configAction<A extends unknown[]>(fn: (...args: A) => Promise<void>): (...args: A) => Promise<void> {
-  return action('uncaught', async (...args: A) => {
+  return async (...args: A) => {
     try {
       await fn(...args);
     } catch (e) {
@@ -46,7 +47,7 @@ export function configAction<A extends unknown[]>(fn: (...args: A) => Promise<vo
       }
       throw e;
     }
-  });
+  };
 }
 
 /** DVC logs a usage mistake with `logger.error` and returns 1. */

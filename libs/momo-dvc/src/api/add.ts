@@ -271,7 +271,10 @@ async function addOne(repo: Repo, plan: Plan, opts: AddOptions, warnings: string
     hash: 'md5',
   };
   writeDvcFile(repo, dvcfileAbs, plan.existing, entry, source ? undefined : true);
-  if (!opts.noCommit) relinkOutput(repo, plan.abs, h);
+  if (!opts.noCommit) {
+    relinkOutput(repo, plan.abs, h);
+    repo.links.mark(plan.rel, plan.abs);
+  }
   return { path: plan.rel, dvcfile: plan.dvcfile, md5: h.md5, size: h.size, nfiles: h.nfiles };
 }
 

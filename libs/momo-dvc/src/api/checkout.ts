@@ -5,7 +5,6 @@ import { Repo, type RepoOptions } from '../repo/repo.js';
 import { loadIndex, type TrackedOut } from '../repo/index.js';
 import { readManifest } from '../planning/out-status.js';
 import { hashFiles } from '../hashing/hash-output.js';
-import { LinksRecord } from '../managers/links-record.js';
 import { dvcError, EXIT } from '../errors/dvc-error.js';
 import { compareCodePoints } from '../hashing/py-json.js';
 import type { TreeEntry } from '../hashing/dir-manifest.js';
@@ -76,7 +75,14 @@ export async function checkout(opts: CheckoutOptions): Promise<CheckoutResult> {
           exitCode: EXIT.UNEXPECTED,
         });
       }
-      const links = new LinksRecord(join(repo.tmpDir, 'momo', 'links.json'));
+      // targets inside a tracked directory restore just that part of it (partial checkout)
+      const parts = new Map<TrackedOut, string[]>();
+      for (const t of opts.targets ?? []) {
+        const rel = norm(repo, opts.cwd, t);
+        const o = outs.find((x) => rel.startsWith(x.rel + '/'));
+        if (o && !outs.some((x) => x.rel === rel || x.dvcfile === rel)) parts.set(o, [...(parts.get(o) ?? []), rel.slice(o.rel.length + 1)]);
+      }
+      const links = repo.links;
       const result: CheckoutResult = { added: [], modified: [], deleted: [], failed: [], stats: { added: 0, modified: 0, deleted: 0 }, warnings: [] };
       const toCwd = (rel: string, isDir: boolean) => (relative(opts.cwd, join(repo.root, rel)).split(sep).join('/') || '.') + (isDir ? '/' : '');
 
@@ -88,7 +94,7 @@ export async function checkout(opts: CheckoutOptions): Promise<CheckoutResult> {
           result.failed.push(toCwd(out.rel, false));
           continue;
         }
-        const plan = await planOut(repo, out, Boolean(opts.relink), opts.jobs);
+        const plan = await planOut(repo, out, Boolean(opts.relink), opts.jobs, parts.get(out));
         if (!plan) {
           result.failed.push(toCwd(out.rel, out.entry.md5.endsWith('.dir')));
           continue;
@@ -146,7 +152,6 @@ export async function checkout(opts: CheckoutOptions): Promise<CheckoutResult> {
         }
         if (p.wasMissing || changed.added + changed.modified + changed.deleted > 0 || p.ops.some((o) => o.kind === 'relink')) links.mark(p.out.rel, p.out.abs);
       }
-      links.save();
       const order = (a: string, b: string) => {
         const da = a.endsWith('/') ? 0 : 1;
         const db = b.endsWith('/') ? 0 : 1;
@@ -175,7 +180,8 @@ function norm(repo: Repo, cwd: string, t: string): string {
   return relative(repo.root, resolve(cwd, t)).split(sep).join('/');
 }
 
-async function planOut(repo: Repo, out: TrackedOut, relink: boolean, jobs?: number): Promise<OutPlan | undefined> {
+async function planOut(repo: Repo, out: TrackedOut, relink: boolean, jobs?: number, only?: string[]): Promise<OutPlan | undefined> {
+  const inScope = (p: string) => !only || only.some((o) => p === o || p.startsWith(o + '/'));
   const md5 = out.entry.md5!;
   const legacy = out.legacy;
   const isDir = md5.endsWith('.dir');
@@ -204,8 +210,9 @@ async function planOut(repo: Repo, out: TrackedOut, relink: boolean, jobs?: numb
     if (relink) return { out, ops: [{ kind: 'relink', abs: out.abs, md5, legacy, empty, isexec: out.entry.isexec }], wasMissing: false, isDir: false };
     return { out, ops: [], wasMissing: false, isDir: false };
   }
-  const entries = repo.odb.check(md5, legacy) ? readManifest(repo, md5, legacy) : undefined;
-  if (!entries) return undefined;
+  const all = repo.odb.check(md5, legacy) ? readManifest(repo, md5, legacy) : undefined;
+  if (!all) return undefined;
+  const entries = all.filter((e) => inScope(e.relpath));
   for (const e of entries) if (!repo.odb.check(e.md5, legacy)) return undefined;
   const ops: FileOp[] = [];
   if (!lst) {
@@ -230,7 +237,7 @@ async function planOut(repo: Repo, out: TrackedOut, relink: boolean, jobs?: numb
     else if (cur !== e.md5) ops.push({ ...addOp(out, e, legacy), kind: 'modify', current: cur });
     else if (relink) ops.push({ ...addOp(out, e, legacy), kind: 'relink' });
   }
-  for (const f of files) if (!want.has(f.rel)) ops.push({ kind: 'delete', abs: join(out.abs, f.rel), current: have.get(f.rel) });
+  for (const f of files) if (!want.has(f.rel) && inScope(f.rel)) ops.push({ kind: 'delete', abs: join(out.abs, f.rel), current: have.get(f.rel) });
   return { out, ops, wasMissing: false, isDir: true };
 }
 

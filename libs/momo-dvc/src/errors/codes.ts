@@ -40,6 +40,10 @@ export const CODES = {
   CACHE_TYPE_INVALID: 'cache.type names an unsupported link type',
   CHECKOUT_FAILED: 'some targets could not be checked out (missing cache)',
   CHECKOUT_UNSAVED_CHANGES: 'checkout would delete files that are not in the cache',
+  STAGE_CHANGED: 'commit refused: outputs changed since they were recorded (use --force)',
+  NOT_A_DVC_FILE: 'remove was given a data path instead of its .dvc file',
+  GC_SCOPE_MISSING: 'gc needs a scope flag (-w, -a, -T, -A, --date or --rev)',
+  GC_NOT_CONFIRMED: 'gc was not confirmed (use -f)',
   // usage
   USAGE_INVALID: 'invalid combination of command-line flags',
   // pipelines: dvc.yaml, dvc.lock, params files, templating

@@ -17,7 +17,14 @@ export function relinkOutput(repo: Repo, abs: string, h: OutputHash, legacy = fa
     // a symlinked file (e.g. `dvc add` of a symlink) is replaced by a regular copy
     if (!h.isDir && fs.lstatSync(abs).isSymbolicLink()) {
       replaceWithLink(repo, abs, h.md5, legacy, [...repo.odb.types], h.size === 0);
+      if (h.isexec) fs.chmodSync(abs, fs.statSync(abs).mode | 0o100);
       return 1;
+    }
+    // a file output is "made writable again": mode 0o666 & ~umask, plus the owner exec bit when
+    // isexec (observed with DVC 3.67.1); files inside directory outputs keep their modes
+    if (!h.isDir) {
+      const want = repo.odb.fileMode | (h.isexec ? 0o100 : 0);
+      if ((fs.statSync(abs).mode & 0o777) !== want) fs.chmodSync(abs, want);
     }
     return 0;
   }

@@ -4,6 +4,7 @@ import { DVC_DIR, TMP_DIR, CACHE_DIR, LOCK_FILE_NAME } from '../constants.js';
 import { resolveRepoRoot } from './find-root.js';
 import { Odb } from '../cache/odb.js';
 import { HashState } from '../managers/hash-state.js';
+import { LinksRecord } from '../managers/links-record.js';
 import { acquireRepoLock, type RepoLock } from '../managers/repo-lock.js';
 import type { RepoSettings } from './settings.js';
 import type { WorkspaceWalker } from './workspace-walker.js';
@@ -38,6 +39,8 @@ export class Repo {
   readonly settings: RepoSettings;
   readonly odb: Odb;
   readonly state: HashState;
+  /** outputs momo materialised (for checkout's removal of untracked leftovers) */
+  readonly links: LinksRecord;
   readonly walker: WorkspaceWalker;
   readonly scm: ScmPort;
   readonly ctx: RepoContext;
@@ -55,6 +58,7 @@ export class Repo {
       shared: this.settings.cacheShared,
     });
     this.state = new HashState(join(this.tmpDir, 'momo', 'state'));
+    this.links = new LinksRecord(join(this.tmpDir, 'momo', 'links.json'));
     this.walker = createWorkspaceWalker(root, this.settings);
     this.scm = createScmPort(root, this.settings);
   }
@@ -79,6 +83,7 @@ export class Repo {
   async close(): Promise<void> {
     try {
       this.state.save();
+      this.links.save();
     } finally {
       await this.lock?.release();
       this.lock = undefined;
