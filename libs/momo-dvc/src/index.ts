@@ -110,3 +110,5 @@ export { PipelineResolver, splitGroupName } from './models/templating/resolver.j
 export type { PipelineResolverOptions, ResolvedStage } from './models/templating/resolver.js';
 export type { LoadVarsFile } from './models/templating/context.js';
 export type { ParsingConfig } from './models/templating/interpolate.js';
+export { serializeStage, writeStageToPipeline, validateStageName, applyDiff } from './models/stage-serialize.js';
+export type { StageDefinitionInput, WriteStageResult } from './models/stage-serialize.js';

@@ -122,6 +122,18 @@ R="$(new_repo)"
 )
 save "$R" stage-add dvc.yaml
 
+# --- freeze: `dvc freeze` / `dvc unfreeze` rewrite a stage in place (apply_diff) ---
+R="$(new_repo)"
+(
+  cd "$R"
+  "$DVC" stage add -q -n a -d x -o y --desc first 'echo a'
+  "$DVC" stage add -q -n b -d y -o z 'echo b'
+  "$DVC" freeze -q a
+  cp dvc.yaml frozen.yaml
+  "$DVC" unfreeze -q a
+)
+save "$R" freeze frozen.yaml dvc.yaml
+
 # --- templating: foreach / matrix / vars; resolved commands and generated names in dvc.lock ---
 R="$(new_repo)"
 (
@@ -183,6 +195,7 @@ by \`libs/momo-dvc/src/models/__fixtures__/capture-goldens.sh\` (re-run it to re
 | lock-long-cmd | commands longer than 80 columns and commands needing quotes; \`dvc repro\` |
 | lock-outs-kinds | directory outs, no-cache, persist, metrics, plots; \`dvc repro\` |
 | stage-add | several \`dvc stage add\` invocations with every kind of flag (no repro) |
+| freeze | `dvc freeze a` (frozen.yaml) then `dvc unfreeze a` (dvc.yaml) |
 | templating | foreach / matrix / vars / dict-to-args templating; \`dvc repro\` and \`dvc stage list --name-only\` |
 
 Files are compared byte for byte; they are marked binary in .gitattributes.
