@@ -337,7 +337,7 @@ describe('DvcIgnore matches DVC 3.67.1 on random rule sets', () => {
     for (let n = 0; n < answers.length; n++) {
       const dvc = answers[n];
       const norm = (x: unknown) => (x && typeof x === 'object' && 'error' in x ? { error: true } : x);
-      const ctx = `repo ${n}: ${requests[n].root}`;
+      const ctx = `repo ${n}: ${JSON.stringify(requests[n])}`;
       expect(mine[n].checks.map(norm), ctx).toEqual(dvc.checks.map(norm));
       expect(mine[n].walks.map(norm), ctx).toEqual(dvc.walks.map(norm));
     }

@@ -4,12 +4,18 @@ import { fileURLToPath } from 'node:url';
 import { oracleDvcPath, testEnv } from '@momo/testing';
 
 /** One question set for the DVC ignore oracle (see dvcignore_oracle.py). */
-export interface OracleRequest {
-  root: string;
-  checks?: Array<[string, boolean | null]>;
-  walks?: string[];
-  ignore_subrepos?: boolean;
-}
+export type OracleRequest =
+  | {
+      root: string;
+      checks?: Array<[string, boolean | null]>;
+      walks?: string[];
+      ignore_subrepos?: boolean;
+    }
+  | {
+      /** one pattern list checked directly (sources `f:<line>:<pattern>`) */
+      patterns: string[];
+      paths: Array<[string, boolean]>;
+    };
 
 export type OracleCheck = { ignored: boolean; patterns: string[] } | { error: string };
 

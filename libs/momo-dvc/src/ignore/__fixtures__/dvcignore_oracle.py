@@ -6,16 +6,38 @@
 # stdout: the list of answers {"checks": [{"ignored": bool, "patterns": ["<location>", ...]} | {"error": "..."}],
 #          "walks": [["rel/file", ...] | {"error": "..."}]}
 #
+# A request {"patterns": [...], "paths": [["a/b", is_dir], ...]} checks one pattern list
+# (DvcIgnorePatterns) directly, owned by a fake root, with sources "f:<line>:<pattern>".
+#
 # A null is_dir means "look at the disk", exactly as `dvc check-ignore` does.
 import json
 import os
 import sys
 
 from dvc.fs import localfs
-from dvc.ignore import DvcIgnoreFilter
+from dvc.ignore import DvcIgnoreFilter, DvcIgnorePatterns
+from dvc.pathspec_math import PatternInfo
+
+
+def answer_patterns(req: dict) -> dict:
+    # one pattern list owned by a fake root, as DvcIgnorePatterns sees it
+    try:
+        pats = DvcIgnorePatterns(
+            [PatternInfo(p, f"f:{i + 1}:{p}") for i, p in enumerate(req["patterns"])], "/r", "/"
+        )
+    except Exception as exc:  # noqa: BLE001
+        return {"error": f"{type(exc).__name__}: {exc}"}
+    out = []
+    for path, is_dir in req["paths"]:
+        dirname, _, basename = ("/r/" + path).rpartition("/")
+        ignored, infos = pats.matches(dirname, basename, is_dir, details=True)
+        out.append({"ignored": bool(ignored), "patterns": [str(p) for p in infos]})
+    return {"checks": out, "walks": []}
 
 
 def answer(req: dict) -> dict:
+    if "patterns" in req:
+        return answer_patterns(req)
     root = req["root"]
     subrepos = req.get("ignore_subrepos", True)
     out = {"checks": [], "walks": []}
