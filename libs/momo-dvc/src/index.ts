@@ -112,3 +112,7 @@ export type { LoadVarsFile } from './models/templating/context.js';
 export type { ParsingConfig } from './models/templating/interpolate.js';
 export { serializeStage, writeStageToPipeline, validateStageName, applyDiff } from './models/stage-serialize.js';
 export type { StageDefinitionInput, WriteStageResult } from './models/stage-serialize.js';
+export { removeStageFromPipeline } from './models/stage-serialize.js';
+export { readParamsDependency, normPosix } from './models/params.js';
+export type { ReadParamsDependencyResult } from './models/params.js';
+export { defPathOf } from './models/pipeline.js';

@@ -4,7 +4,7 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PROJECT_ROOT, testEnv, tmpRepo } from '@momo/testing';
 import { isMomoError } from '@momo/errors';
-import { parseParams, selectParams, readParamsFile, paramsFormatOf, lookupParam } from './params.js';
+import { parseParams, selectParams, readParamsFile, paramsFormatOf, lookupParam, readParamsDependency } from './params.js';
 import { PyFloat, YamlTimestamp, pythonFloatRepr } from '../yaml/values.js';
 import type { YamlValue } from '../yaml/parse.js';
 
@@ -108,6 +108,23 @@ describe('params files against DVC 3.67.1 read_param_file', () => {
       expect(ok.status === 'ok' && enc(ok.data)).toEqual({ map: [[{ str: 'lr' }, { float: '0.1' }]] });
       expect(readParamsFile({ root: repo.root, path: 'nope.yaml' })).toEqual({ status: 'missing' });
       expect(readParamsFile({ root: repo.root, path: 'sub/p.yaml' })).toEqual({ status: 'directory' });
+    } finally {
+      repo.cleanup();
+    }
+  });
+});
+
+describe('readParamsDependency', () => {
+  it('reads listed keys relative to the stage wdir and names the lock key like DVC (E5)', () => {
+    const repo = tmpRepo();
+    try {
+      repo.gen({ sub: { 'p.yaml': 'a: 1\nb: {c: 2}\n' }, 'params.yaml': 'z: 1\ny: [1]\n' });
+      const r = readParamsDependency({ root: repo.root, wdir: 'sub', dep: { path: './p.yaml', keys: ['b.c', 'nope'] } });
+      expect([r.file, r.lockPath, r.status, r.missing]).toEqual(['sub/p.yaml', 'p.yaml', 'ok', ['nope']]);
+      expect(r.values && enc(r.values as Map<string, YamlValue>)).toEqual({ map: [[{ str: 'b.c' }, { int: '2' }]] });
+      const whole = readParamsDependency({ root: repo.root, wdir: 'sub', dep: { path: '../params.yaml', keys: [] } });
+      expect([whole.file, whole.lockPath, [...whole.values!.keys()]]).toEqual(['params.yaml', '../params.yaml', ['z', 'y']]);
+      expect(readParamsDependency({ root: repo.root, wdir: '.', dep: { path: 'gone.yaml', keys: ['a'] } })).toMatchObject({ status: 'missing', missing: ['a'] });
     } finally {
       repo.cleanup();
     }

@@ -251,3 +251,55 @@ export function paramsMissingError(file: string, keys: readonly string[]): MomoE
     exitCode: EXIT.UNEXPECTED,
   });
 }
+
+/** POSIX normpath (no leading `./`, `a/../b` → `b`, `..` kept at the start). */
+export function normPosix(path: string): string {
+  const abs = path.startsWith('/');
+  const out: string[] = [];
+  for (const seg of path.replace(/\\/g, '/').split('/')) {
+    if (seg === '' || seg === '.') continue;
+    if (seg === '..' && out.length && out[out.length - 1] !== '..') out.pop();
+    else if (seg === '..' && abs) continue;
+    else out.push(seg);
+  }
+  return (abs ? '/' : '') + out.join('/') || (abs ? '/' : '.');
+}
+
+/** What {@link readParamsDependency} found for one params dependency of a stage. */
+export interface ReadParamsDependencyResult {
+  /** The file relative to the repo root (POSIX). */
+  file: string;
+  /** The key DVC writes under `params:` in dvc.lock: the path relative to the wdir, normalised (E5). */
+  lockPath: string;
+  status: 'ok' | 'missing' | 'directory';
+  /**
+   * Values as `read_params()` returns them: the listed keys that exist, or the whole file's
+   * top-level entries for a wholly tracked file. Undefined when the file could not be read or a
+   * wholly tracked file is not a mapping (DVC then records nothing for it).
+   */
+  values?: Map<string, YamlValue>;
+  /** Listed keys the file does not have. */
+  missing: string[];
+}
+
+/**
+ * Reads the current values of a stage's params dependency (`ParamsDependency.read_params`).
+ *
+ * @param options.root repository root (absolute)
+ * @param options.wdir the stage's working directory relative to the root (POSIX, `.` or `''` for the root)
+ * @param options.dep the params dependency as loaded from dvc.yaml (path relative to the wdir)
+ */
+export function readParamsDependency(options: { root: string; wdir: string; dep: { path: string; keys: readonly string[] } }): ReadParamsDependencyResult {
+  const { dep } = options;
+  const wdir = options.wdir === '.' ? '' : options.wdir;
+  const file = normPosix(wdir ? `${wdir}/${dep.path}` : dep.path);
+  const lockPath = normPosix(dep.path);
+  const r = readParamsFile({ root: options.root, path: file });
+  if (r.status !== 'ok') return { file, lockPath, status: r.status, missing: [...dep.keys] };
+  if (!dep.keys.length) {
+    const values = r.data instanceof Map ? new Map([...r.data].map(([k, v]) => [keyToString(k), v] as [string, YamlValue])) : undefined;
+    return { file, lockPath, status: 'ok', values, missing: [] };
+  }
+  const { values, missing } = selectParams(r.data, dep.keys, file);
+  return { file, lockPath, status: 'ok', values, missing };
+}

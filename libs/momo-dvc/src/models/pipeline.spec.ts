@@ -5,7 +5,7 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PROJECT_ROOT, testEnv } from '@momo/testing';
 import { isMomoError } from '@momo/errors';
-import { loadPipeline, parsePipeline, mergeParams, loadOuts, type PipelineStage } from './pipeline.js';
+import { loadPipeline, parsePipeline, mergeParams, loadOuts, defPathOf, type PipelineStage } from './pipeline.js';
 import { PipelineResolver } from './templating/resolver.js';
 import { parseParams } from './params.js';
 import { parseLockfile } from './lockfile.js';
@@ -222,5 +222,15 @@ describe('dvc.yaml stage loading', () => {
     expect(outs).toEqual([{ path: 'a', kind: 'outs', cache: false, persist: true, push: true, metric: false, plot: false }]);
     const plots = loadOuts([new Map([['p.csv', new Map<string, YamlValue>([['y', 'b'], ['cache', false], ['x', 'a'], ['template', 't']])]])], 'plots');
     expect([...(plots[0]!.plot as Map<string, YamlValue>).keys()]).toEqual(['template', 'x', 'y']);
+  });
+});
+
+describe('def paths', () => {
+  it('relativises absolute in-repo paths to the stage wdir and keeps others as written (E22)', () => {
+    expect(defPathOf('/repo/data/x', { root: '/repo', wdir: '/repo/sub' })).toBe('../data/x');
+    expect(defPathOf('/repo/data/', { root: '/repo', wdir: '/repo' })).toBe('data');
+    expect(defPathOf('/elsewhere/x', { root: '/repo', wdir: '/repo' })).toBe('/elsewhere/x');
+    expect(defPathOf('/repository/x', { root: '/repo', wdir: '/repo' })).toBe('/repository/x');
+    expect(defPathOf('./data/', { root: '/repo', wdir: '/repo' })).toBe('./data/');
   });
 });

@@ -255,3 +255,26 @@ export function displayPath(rel: string): string {
 }
 
 export { splitGroupName };
+
+/**
+ * The def_path DVC keeps for a dep/out path (E22, `dvc/output.py::Output.__init__`): relative
+ * paths and URLs as written; an absolute path inside the repository becomes relative to the stage
+ * wdir (normalised), e.g. `/repo/data/x` in a stage at `/repo/sub` → `../data/x`.
+ *
+ * @param options.root absolute repository root; @param options.wdir absolute stage wdir
+ */
+export function defPathOf(path: string, options: { root: string; wdir: string }): string {
+  if (!path.startsWith('/')) return path;
+  const root = options.root.replace(/\/+$/, '');
+  if (path !== root && !path.startsWith(root + '/')) return path;
+  return posixRelative(options.wdir, path);
+}
+
+function posixRelative(from: string, to: string): string {
+  const a = from.split('/').filter(Boolean);
+  const b = to.split('/').filter(Boolean);
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  const rel = [...Array(a.length - i).fill('..'), ...b.slice(i)].join('/');
+  return rel || '.';
+}

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isMomoError } from '@momo/errors';
-import { serializeStage, validateStageName, writeStageToPipeline, type StageDefinitionInput } from './stage-serialize.js';
+import { serializeStage, validateStageName, writeStageToPipeline, removeStageFromPipeline, type StageDefinitionInput } from './stage-serialize.js';
 import { loadPipeline, parsePipeline } from './pipeline.js';
 
 const GOLDEN = join(dirname(fileURLToPath(import.meta.url)), '__fixtures__', 'golden');
@@ -139,5 +139,27 @@ describe('stage serialization rules', () => {
       ]),
     );
     expect(changed.text.startsWith('# my pipeline\nstages:\n    prep:\n      cmd: echo prep2\n    train:')).toBe(true);
+  });
+});
+
+describe('removing stages from dvc.yaml', () => {
+  it('removes a stage and deletes the file with the last one (E30)', () => {
+    const text = golden('freeze', 'dvc.yaml');
+    const r = removeStageFromPipeline({ text, name: 'a' });
+    expect(r.text).toBe('stages:\n  b:\n    cmd: echo b\n    deps:\n    - y\n    outs:\n    - z\n');
+    expect(removeStageFromPipeline({ text: r.text!, name: 'b' })).toEqual({ text: undefined, removed: true, mode: 'exact' });
+    expect(removeStageFromPipeline({ text: 'vars:\n- a: 1\nstages:\n  b:\n    cmd: x\n', name: 'b' }).text).toBeUndefined();
+    expect(removeStageFromPipeline({ text, name: 'nope' })).toEqual({ text, removed: false, mode: 'exact' });
+  });
+
+  it('keeps comments of the other stages', () => {
+    const text = 'stages:\n  # keep me\n  a:\n    cmd: x  # a\n  b:\n    cmd: y\n';
+    expect(removeStageFromPipeline({ text, name: 'b' }).text).toBe('stages:\n  # keep me\n  a:\n    cmd: x  # a\n');
+  });
+
+  it('refuses to remove a generated stage', () => {
+    expect(() => removeStageFromPipeline({ text: 'stages: {}\n', name: 'b@x', group: { name: 'b', key: 'x' } })).toThrow(
+      "cannot remove a parametrized stage: 'b@x'",
+    );
   });
 });

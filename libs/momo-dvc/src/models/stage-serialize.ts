@@ -167,19 +167,14 @@ export interface WriteStageResult {
  *
  * @param options.text current file contents, or undefined when the file does not exist
  * @param options.file display path for messages (`dvc.yaml`)
+ * @param options.addressing how the stage is named in messages (`train`, `sub/dvc.yaml:train`)
  * @throws MomoError `STAGE_PARAMETRIZED_DUMP` for foreach/matrix stages ("cannot dump a
  *   parametrized stage: 'build@a'"), `PIPELINE_FILE_INVALID` when the existing file is invalid
  */
-export function writeStageToPipeline(options: { text?: string; file?: string; stage: StageDefinitionInput }): WriteStageResult {
+export function writeStageToPipeline(options: { text?: string; file?: string; stage: StageDefinitionInput; addressing?: string }): WriteStageResult {
   const { stage } = options;
   const file = options.file ?? PROJECT_FILE;
-  if (stage.group) {
-    throw dvcError('STAGE_PARAMETRIZED_DUMP', `cannot dump a parametrized stage: '${stage.name}'`, {
-      hint: `edit the '${stage.group.name}' ${'foreach/matrix'} definition in ${file} instead`,
-      data: { stage: stage.name },
-      exitCode: EXIT.UNEXPECTED,
-    });
-  }
+  if (stage.group) throw parametrizedError('dump', options.addressing ?? stage.name, stage.group.name, file);
   const stageData = serializeStage(stage);
   const messages: string[] = [];
   const text = options.text ?? '';
@@ -197,6 +192,46 @@ export function writeStageToPipeline(options: { text?: string; file?: string; st
     return { text: dumpYaml(data), messages, action, mode: 'exact' };
   }
   return { text: spliceStage(text, stage.name, stageData, existing), messages, action, mode: 'preserved' };
+}
+
+function parametrizedError(action: 'dump' | 'remove', addressing: string, group: string, file: string) {
+  return dvcError('STAGE_PARAMETRIZED_DUMP', `cannot ${action} a parametrized stage: '${addressing}'`, {
+    hint: `edit the '${group}' foreach/matrix definition in '${file}' instead`,
+    data: { stage: addressing },
+    exitCode: EXIT.UNEXPECTED,
+  });
+}
+
+/**
+ * Removes a stage from dvc.yaml text (`ProjectFile.remove_stage`). Returns `text: undefined` when
+ * no stage is left: DVC then deletes dvc.yaml, even if it has vars, params, metrics, plots or
+ * artifacts (E30). Unknown names leave the text unchanged (`removed: false`).
+ *
+ * @throws MomoError `STAGE_PARAMETRIZED_DUMP` ("cannot remove a parametrized stage: 'build@a'")
+ */
+export function removeStageFromPipeline(options: {
+  text: string;
+  name: string;
+  file?: string;
+  group?: { name: string; key: string };
+  addressing?: string;
+}): { text: string | undefined; removed: boolean; mode: 'exact' | 'preserved' } {
+  const file = options.file ?? PROJECT_FILE;
+  if (options.group) throw parametrizedError('remove', options.addressing ?? options.name, options.group.name, file);
+  const data = options.text.trim() ? parsePipeline({ text: options.text, file: `./${file}` }).data : new Map<YamlKey, YamlValue>();
+  const stages = data.get('stages');
+  if (!(stages instanceof Map) || !stages.has(options.name)) return { text: options.text, removed: false, mode: 'exact' };
+  if (stages.size === 1) return { text: undefined, removed: true, mode: 'exact' };
+  if (dumpYaml(data) === options.text) {
+    stages.delete(options.name);
+    return { text: dumpYaml(data), removed: true, mode: 'exact' };
+  }
+  const doc = parseDocument(options.text);
+  const stagesNode = (doc.contents as { items: Array<Pair<Node, Node>> }).items.find((p) => isScalar(p.key) && p.key.value === 'stages')!.value;
+  const pair = (stagesNode as unknown as { items: Array<Pair<Node, Node>> }).items.find((p) => isScalar(p.key) && String(p.key.value) === options.name)!;
+  const start = lineStart(options.text, pair.key.range![0]);
+  const end = lineEnd(options.text, pair.value!.range![1]);
+  return { text: options.text.slice(0, start) + options.text.slice(end), removed: true, mode: 'preserved' };
 }
 
 /** Re-indents a dumped block by `indent` spaces (every non-empty line). */
