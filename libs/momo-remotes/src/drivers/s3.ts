@@ -1,6 +1,8 @@
 import { readFileSync, existsSync, createReadStream } from 'node:fs';
-import { Agent as HttpAgent } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { createHash } from 'node:crypto';
+import { pipeline } from 'node:stream/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -10,9 +12,10 @@ import { remoteError, describeCause, UNREACHABLE_ERRNOS, TRANSIENT_ERRNOS } from
 import { importOptional } from '../lazy-import.js';
 import { joinPath, checkPath } from '../paths.js';
 import { mapLimit } from '../concurrency.js';
-import type { ProgressCounter } from '../progress.js';
+import { progressTap, type ProgressCounter } from '../progress.js';
 import type { RetryOptions } from '../retry.js';
 import type { ExistsManyOptions, RemoteCapabilities, RemoteStat } from '../remote.js';
+import { signV4, sha256Hex, uriEncode, type SigV4Credentials } from './s3-sigv4.js';
 
 /** Options of {@link createS3Remote}; the DVC keys come from the remote's config section. */
 export interface S3RemoteOptions {
@@ -86,14 +89,10 @@ interface SdkError extends Error {
 interface S3ClientLike {
   send(command: unknown, options?: { abortSignal?: AbortSignal }): Promise<Record<string, unknown>>;
   destroy(): void;
+  config: { credentials: () => Promise<SigV4Credentials> };
 }
 interface ClientS3Module {
   S3Client: new (config: Record<string, unknown>) => S3ClientLike;
-  HeadObjectCommand: new (input: Record<string, unknown>) => unknown;
-  GetObjectCommand: new (input: Record<string, unknown>) => unknown;
-  PutObjectCommand: new (input: Record<string, unknown>) => unknown;
-  DeleteObjectCommand: new (input: Record<string, unknown>) => unknown;
-  ListObjectsV2Command: new (input: Record<string, unknown>) => unknown;
 }
 interface LibStorageModule {
   Upload: new (options: { client: S3ClientLike; params: Record<string, unknown>; partSize: number; queueSize: number; leavePartsOnError: boolean }) => {
@@ -131,6 +130,38 @@ const AUTH_CODES = new Set([
 const MISSING_CODES = new Set(['NoSuchKey', 'NotFound']);
 const TRANSIENT_CODES = new Set(['SlowDown', 'RequestTimeout', 'InternalError', 'ServiceUnavailable', 'Throttling', 'ThrottlingException', 'RequestTimeTooSkewed', 'TimeoutError']);
 
+/** An error answer of the S3 REST API (shaped like the SDK's errors for one translation). */
+class S3HttpError extends Error {
+  readonly Code: string;
+  readonly $metadata: { httpStatusCode: number };
+  constructor(status: number, code: string, message: string, readonly region?: string) {
+    super(message || `HTTP ${status}`);
+    this.name = code;
+    this.Code = code;
+    this.$metadata = { httpStatusCode: status };
+  }
+}
+
+const EMPTY_SHA256 = sha256Hex('');
+
+/** Unescapes the five XML entities (and numeric ones) in S3's XML answers. */
+function xmlText(s: string): string {
+  return s.replace(/&(lt|gt|amp|quot|apos|#\d+|#x[0-9a-fA-F]+);/g, (_, e: string) =>
+    e === 'lt' ? '<' : e === 'gt' ? '>' : e === 'amp' ? '&' : e === 'quot' ? '"' : e === 'apos' ? "'" : String.fromCodePoint(e[1] === 'x' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10)),
+  );
+}
+
+/** The text of the first `<tag>` in `xml`. */
+function xmlTag(xml: string, tag: string): string | undefined {
+  const m = new RegExp(`<${tag}>([\\s\\S]*?)</${tag}>`).exec(xml);
+  return m ? xmlText(m[1]) : undefined;
+}
+
+/** A bucket name usable as a DNS label in virtual-hosted addressing over TLS. */
+function isVirtualHostable(bucket: string): boolean {
+  return /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/.test(bucket) && !bucket.includes('--');
+}
+
 function errorCode(e: unknown): string | undefined {
   const err = e as SdkError | undefined;
   return err?.Code ?? (err?.name && err.name !== 'Error' ? err.name : undefined) ?? err?.code;
@@ -154,10 +185,15 @@ export function profileRegion(text: string, profile: string): string | undefined
 }
 
 /**
- * The S3 driver (DVC's `s3://` remotes), on the AWS SDK v3 with kept-alive sockets. Objects up to
- * `multipartThreshold` go up in one PutObject, larger ones in a multipart upload; both are atomic on
- * S3 (an object appears only when the PUT or the CompleteMultipartUpload succeeds, and failed
- * multipart uploads are aborted).
+ * The S3 driver (DVC's `s3://` remotes). Small-object requests (HEAD, GET, PUT, DELETE,
+ * ListObjectsV2) go over kept-alive sockets signed with our own SigV4 (`s3-sigv4.ts`): the AWS SDK's
+ * middleware stack costs 2–3 ms of CPU per request, which dominates pushes of many small files.
+ * The SDK is still used, lazily, for what it does best: credential chains (profiles, SSO, instance
+ * roles), default regions and multipart uploads (`@aws-sdk/lib-storage`).
+ *
+ * Objects below `multipartThreshold` go up in one PUT, larger ones (or of unknown size) in a
+ * multipart upload; both are atomic on S3 (an object appears only when the PUT or the
+ * CompleteMultipartUpload succeeds, and failed multipart uploads are aborted).
  */
 export class S3Remote extends BaseRemote {
   readonly scheme = 's3' as const;
@@ -174,7 +210,9 @@ export class S3Remote extends BaseRemote {
   readonly prefix: string;
   private readonly options: S3RemoteOptions;
   private client: Promise<{ client: S3ClientLike; sdk: ClientS3Module }> | null = null;
-  private agent: HttpAgent | HttpsAgent | null = null;
+  private readonly agent: HttpAgent | HttpsAgent;
+  private readonly secure: boolean;
+  private region: Promise<string> | null = null;
 
   constructor(options: S3RemoteOptions) {
     super({ url: options.url, jobs: options.jobs ?? 64, retry: options.retry, name: options.name });
@@ -187,17 +225,37 @@ export class S3Remote extends BaseRemote {
     }
     this.bucket = m[1];
     this.prefix = m[2].replace(/\/+$/, '');
+    if ((options.accessKeyId === undefined) !== (options.secretAccessKey === undefined)) {
+      throw remoteError('s3', 'REMOTE_CONFIG_INVALID', `remote ${this.describe()} sets only one of access_key_id and secret_access_key`, {
+        hint: `set both with \`dvc remote modify --local ${this.name ?? '<name>'} access_key_id …\` and \`… secret_access_key …\``,
+      });
+    }
+    const endpoint = this.endpoint();
+    this.secure = endpoint ? endpoint.protocol === 'https:' : true;
+    const agentOptions = { keepAlive: true, maxSockets: Math.max(this.jobs, 16), timeout: (options.readTimeout ?? 60) * 1000 };
+    this.agent = this.secure
+      ? new HttpsAgent({ ...agentOptions, rejectUnauthorized: options.sslVerify !== false, ca: typeof options.sslVerify === 'string' ? readFileSync(options.sslVerify) : undefined })
+      : new HttpAgent(agentOptions);
   }
 
   private key(path: string): string {
     return joinPath(this.prefix, path);
   }
 
-  private endpoint(): string | undefined {
+  private endpoint(): URL | undefined {
     const e = this.options.endpointUrl;
     if (!e) return undefined;
-    return /^[a-z]+:\/\//i.test(e) ? e : `${this.options.useSsl === false ? 'http' : 'https'}://${e}`;
+    try {
+      return new URL(/^[a-z]+:\/\//i.test(e) ? e : `${this.options.useSsl === false ? 'http' : 'https'}://${e}`);
+    } catch (err) {
+      throw remoteError('s3', 'REMOTE_CONFIG_INVALID', `endpointurl '${e}' of remote ${this.describe()} is not a URL`, {
+        hint: `fix it with \`dvc remote modify ${this.name ?? '<name>'} endpointurl http://host:port\``,
+        cause: err,
+      });
+    }
   }
+
+  // ---- SDK (credentials chain, default region, multipart) ------------------------------------
 
   private sdk(): Promise<{ client: S3ClientLike; sdk: ClientS3Module }> {
     this.client ??= this.createClient();
@@ -211,49 +269,29 @@ export class S3Remote extends BaseRemote {
   private async createClient(): Promise<{ client: S3ClientLike; sdk: ClientS3Module }> {
     const o = this.options;
     const sdk = await importOptional<ClientS3Module>('s3', '@aws-sdk/client-s3', o.lib?.clientS3 as ClientS3Module | undefined, () => import('@aws-sdk/client-s3'));
-    const endpoint = this.endpoint();
-    const home = o.homeDir ?? homedir();
-    let region = o.region;
-    if (!region && (o.profile || o.configPath)) {
-      const file = o.configPath ?? join(home, '.aws', 'config');
-      if (existsSync(file)) region = profileRegion(readFileSync(file, 'utf8'), o.profile ?? 'default');
-    }
     let credentials: unknown;
-    if (o.accessKeyId || o.secretAccessKey) {
-      if (!o.accessKeyId || !o.secretAccessKey) {
-        throw remoteError('s3', 'REMOTE_CONFIG_INVALID', `remote ${this.describe()} sets only one of access_key_id and secret_access_key`, {
-          hint: `set both with \`dvc remote modify --local ${this.name ?? '<name>'} access_key_id …\` and \`… secret_access_key …\``,
-        });
-      }
+    if (o.accessKeyId && o.secretAccessKey) {
       credentials = { accessKeyId: o.accessKeyId, secretAccessKey: o.secretAccessKey, sessionToken: o.sessionToken };
     } else if (o.profile || o.credentialPath || o.configPath) {
       const ini = await importOptional<CredentialProviderIniModule>('s3', '@aws-sdk/credential-provider-ini', o.lib?.credentialProviderIni as CredentialProviderIniModule | undefined, () => import('@aws-sdk/credential-provider-ini'));
       credentials = ini.fromIni({ profile: o.profile, filepath: o.credentialPath, configFilepath: o.configPath });
     }
-    const secure = endpoint ? endpoint.startsWith('https:') : true;
-    const agentOptions = { keepAlive: true, maxSockets: Math.max(this.jobs, 16) };
-    this.agent = secure
-      ? new HttpsAgent({
-          ...agentOptions,
-          rejectUnauthorized: o.sslVerify !== false,
-          ca: typeof o.sslVerify === 'string' ? readFileSync(o.sslVerify) : undefined,
-        })
-      : new HttpAgent(agentOptions);
+    const endpoint = this.endpoint();
     const client = new sdk.S3Client({
-      region: region ?? 'us-east-1',
-      endpoint,
-      forcePathStyle: endpoint !== undefined,
+      region: () => this.signingRegion(),
+      endpoint: endpoint?.href,
+      forcePathStyle: endpoint !== undefined || !isVirtualHostable(this.bucket),
       credentials,
       ...(o.anonymous && !credentials ? { signer: { sign: async (request: unknown) => request } } : {}),
       profile: o.profile,
       maxAttempts: (this.retry.retries ?? 3) + 1,
-      // Per-request CRC checksums cost CPU on every small object and some S3-compatible servers
-      // reject them; integrity is DVC's md5 naming, checked by the engine.
+      // Per-request CRC checksums cost CPU and some S3-compatible servers reject them; integrity is
+      // DVC's md5 naming, checked by the engine.
       requestChecksumCalculation: 'WHEN_REQUIRED',
       responseChecksumValidation: 'WHEN_REQUIRED',
       requestHandler: {
-        httpAgent: secure ? undefined : this.agent,
-        httpsAgent: secure ? this.agent : undefined,
+        httpAgent: this.secure ? undefined : this.agent,
+        httpsAgent: this.secure ? this.agent : undefined,
         connectionTimeout: (o.connectTimeout ?? 60) * 1000,
         requestTimeout: (o.readTimeout ?? 60) * 1000,
       },
@@ -261,12 +299,156 @@ export class S3Remote extends BaseRemote {
     return { client, sdk };
   }
 
-  private sseParams(forRead: boolean): Record<string, unknown> {
+  /** `region`, else the profile's region in the shared config file. */
+  private configuredRegion(): string | undefined {
+    const o = this.options;
+    if (o.region) return o.region;
+    if (o.profile || o.configPath) {
+      const file = o.configPath ?? join(o.homeDir ?? homedir(), '.aws', 'config');
+      if (existsSync(file)) return profileRegion(readFileSync(file, 'utf8'), o.profile ?? 'default');
+    }
+    return undefined;
+  }
+
+  /**
+   * The region requests are signed for: `region`, the profile's region, `us-east-1` for custom
+   * endpoints, the default profile's region, else `us-east-1`; a wrong guess on AWS is corrected
+   * from the bucket-region header of S3's redirect answer.
+   */
+  private signingRegion(): Promise<string> {
+    this.region ??= Promise.resolve(
+      (() => {
+        const r = this.configuredRegion();
+        if (r || this.endpoint()) return r ?? 'us-east-1';
+        const file = join(this.options.homeDir ?? homedir(), '.aws', 'config');
+        return (existsSync(file) ? profileRegion(readFileSync(file, 'utf8'), 'default') : undefined) ?? 'us-east-1';
+      })(),
+    );
+    return this.region;
+  }
+
+  private async credentials(): Promise<SigV4Credentials | null> {
+    const o = this.options;
+    if (o.accessKeyId && o.secretAccessKey) return { accessKeyId: o.accessKeyId, secretAccessKey: o.secretAccessKey, sessionToken: o.sessionToken };
+    try {
+      return await (await this.sdk()).client.config.credentials();
+    } catch (e) {
+      if (o.anonymous) return null;
+      throw e;
+    }
+  }
+
+  // ---- the lean REST transport --------------------------------------------------------------
+
+  /** Sends one signed request and returns the response (any status). */
+  private async send(
+    method: string,
+    key: string | null,
+    init: { query?: Array<[string, string]>; headers?: Record<string, string>; body?: Buffer | Readable; size?: number; signal?: AbortSignal } = {},
+    redirected = false,
+  ): Promise<IncomingMessage> {
+    const region = await this.signingRegion();
+    const endpoint = this.endpoint();
+    const pathStyle = endpoint !== undefined || !isVirtualHostable(this.bucket);
+    const keyPath = key === null ? '' : uriEncode(key, true);
+    let host: string;
+    let path: string;
+    if (endpoint) {
+      host = endpoint.host;
+      const base = endpoint.pathname.replace(/\/+$/, '');
+      path = `${base}/${uriEncode(this.bucket)}${key === null ? '' : `/${keyPath}`}`;
+    } else if (pathStyle) {
+      host = `s3.${region}.amazonaws.com`;
+      path = `/${uriEncode(this.bucket)}${key === null ? '' : `/${keyPath}`}`;
+    } else {
+      host = `${this.bucket}.s3.${region}.amazonaws.com`;
+      path = `/${keyPath}`;
+    }
+    const body = init.body;
+    const headers: Record<string, string> = { ...init.headers };
+    if (body !== undefined) headers['content-length'] = String(Buffer.isBuffer(body) ? body.length : (init.size ?? 0));
+    const payloadHash = body === undefined ? EMPTY_SHA256 : Buffer.isBuffer(body) ? sha256Hex(body) : 'UNSIGNED-PAYLOAD';
+    const creds = await this.credentials();
+    const signed = creds ? signV4({ method, host, path, query: init.query, headers, payloadHash, region }, creds) : { ...headers, host, 'x-amz-content-sha256': payloadHash };
+    const query = (init.query ?? []).map(([k, v]) => `${uriEncode(k)}=${uriEncode(v)}`).join('&');
+    const send = this.secure ? httpsRequest : httpRequest;
+    const hostname = endpoint ? endpoint.hostname.replace(/^\[(.*)\]$/, '$1') : host;
+    const port = endpoint?.port ? Number(endpoint.port) : undefined;
+    const res = await new Promise<IncomingMessage>((resolve, reject) => {
+      const req = send(
+        { method, hostname, port, path: query ? `${path}?${query}` : path, headers: signed, agent: this.agent, signal: init.signal, timeout: (this.options.connectTimeout ?? 60) * 1000 },
+        resolve,
+      );
+      req.on('error', reject);
+      req.on('timeout', () => req.destroy(Object.assign(new Error(`timed out after ${this.options.connectTimeout ?? 60} s`), { code: 'ETIMEDOUT' })));
+      if (body === undefined) req.end();
+      else if (Buffer.isBuffer(body)) req.end(body);
+      else pipeline(body, req).catch((e) => req.destroy(e));
+    });
+    const status = res.statusCode ?? 0;
+    // Wrong region: S3 answers 301 (or 400 for HEAD/auth) naming the bucket's region; learn it once.
+    const bucketRegion = res.headers['x-amz-bucket-region'];
+    if (!redirected && !endpoint && (status === 301 || status === 400) && typeof bucketRegion === 'string' && bucketRegion !== region && (body === undefined || Buffer.isBuffer(body))) {
+      res.resume();
+      this.region = Promise.resolve(bucketRegion);
+      return this.send(method, key, init, true);
+    }
+    return res;
+  }
+
+  /** Throws an {@link S3HttpError} for a non-2xx answer (reading the XML error body). */
+  private async check(res: IncomingMessage, method: string): Promise<IncomingMessage> {
+    const status = res.statusCode ?? 0;
+    if (status >= 200 && status < 300) return res;
+    let xml = '';
+    if (method !== 'HEAD') {
+      res.setEncoding('utf8');
+      for await (const chunk of res) xml += chunk as string;
+    } else {
+      res.resume();
+    }
+    const fallback = status === 404 ? 'NotFound' : status === 403 ? 'Forbidden' : status === 301 ? 'PermanentRedirect' : `Http${status}`;
+    throw new S3HttpError(status, xmlTag(xml, 'Code') ?? fallback, xmlTag(xml, 'Message') ?? '');
+  }
+
+  private async text(res: IncomingMessage): Promise<string> {
+    res.setEncoding('utf8');
+    let s = '';
+    for await (const chunk of res) s += chunk as string;
+    return s;
+  }
+
+  private readHeaders(): Record<string, string> {
+    const o = this.options;
+    const h: Record<string, string> = {};
+    if (o.sseCustomerAlgorithm) h['x-amz-server-side-encryption-customer-algorithm'] = o.sseCustomerAlgorithm;
+    if (o.sseCustomerKey) {
+      h['x-amz-server-side-encryption-customer-key'] = o.sseCustomerKey;
+      h['x-amz-server-side-encryption-customer-key-md5'] = createHash('md5').update(Buffer.from(o.sseCustomerKey, 'base64')).digest('base64');
+    }
+    return h;
+  }
+
+  private writeHeaders(): Record<string, string> {
+    const o = this.options;
+    const h = this.readHeaders();
+    h['content-type'] = 'application/octet-stream';
+    if (o.sse) h['x-amz-server-side-encryption'] = o.sse;
+    if (o.sseKmsKeyId) h['x-amz-server-side-encryption-aws-kms-key-id'] = o.sseKmsKeyId;
+    if (o.acl) h['x-amz-acl'] = o.acl;
+    if (o.grants?.read) h['x-amz-grant-read'] = o.grants.read;
+    if (o.grants?.readAcp) h['x-amz-grant-read-acp'] = o.grants.readAcp;
+    if (o.grants?.writeAcp) h['x-amz-grant-write-acp'] = o.grants.writeAcp;
+    if (o.grants?.fullControl) h['x-amz-grant-full-control'] = o.grants.fullControl;
+    return h;
+  }
+
+  /** The same settings as SDK parameters, for multipart uploads. */
+  private sdkWriteParams(): Record<string, unknown> {
     const o = this.options;
     const p: Record<string, unknown> = {};
     if (o.sseCustomerAlgorithm) p.SSECustomerAlgorithm = o.sseCustomerAlgorithm;
     if (o.sseCustomerKey) p.SSECustomerKey = o.sseCustomerKey;
-    if (forRead) return p;
     if (o.sse) p.ServerSideEncryption = o.sse;
     if (o.sseKmsKeyId) p.SSEKMSKeyId = o.sseKmsKeyId;
     if (o.acl) p.ACL = o.acl;
@@ -280,8 +462,12 @@ export class S3Remote extends BaseRemote {
   // ---- error hooks ----------------------------------------------------------------------
 
   protected isTransient(error: unknown): boolean {
-    // The SDK already retried its requests; what reaches us transient is a body stream that broke.
+    if (error instanceof S3HttpError) {
+      const s = error.$metadata.httpStatusCode;
+      return s >= 500 || s === 429 || TRANSIENT_CODES.has(error.Code);
+    }
     const code = (error as NodeJS.ErrnoException)?.code;
+    // Errors from the SDK (multipart) were already retried by it.
     return code !== undefined && TRANSIENT_ERRNOS.has(code) && (error as SdkError).$metadata === undefined;
   }
 
@@ -334,15 +520,12 @@ export class S3Remote extends BaseRemote {
   // ---- primitives -----------------------------------------------------------------------
 
   protected async doStat(path: string): Promise<RemoteStat | null> {
-    const { client, sdk } = await this.sdk();
-    try {
-      const out = await client.send(new sdk.HeadObjectCommand({ Bucket: this.bucket, Key: this.key(path), ...this.sseParams(true) }));
-      return { size: Number(out.ContentLength ?? 0), mode: undefined };
-    } catch (e) {
-      const code = errorCode(e);
-      if ((code && MISSING_CODES.has(code)) || ((e as SdkError).$metadata?.httpStatusCode === 404 && code !== 'NoSuchBucket')) return null;
-      throw e;
-    }
+    const res = await this.send('HEAD', this.key(path), { headers: this.readHeaders() });
+    res.resume();
+    const s = res.statusCode ?? 0;
+    if (s === 404) return null;
+    await this.check(res, 'HEAD');
+    return { size: Number(res.headers['content-length'] ?? 0), mode: undefined };
   }
 
   /**
@@ -375,7 +558,7 @@ export class S3Remote extends BaseRemote {
         heads.push(...idxs);
         return;
       }
-      const { keys, complete, last } = await this.run('exists', dir || undefined, () => this.listDir(dir, Math.ceil(idxs.length / HEADS_PER_PAGE), options.signal), true, options.signal);
+      const { keys, complete, last } = await this.run('exists', dir || undefined, () => this.listPages(dir, '/', Math.ceil(idxs.length / HEADS_PER_PAGE), options.signal), true, options.signal);
       for (const i of idxs) {
         if (complete || paths[i] <= last) answer(i, keys.has(paths[i]));
         else heads.push(i);
@@ -385,44 +568,50 @@ export class S3Remote extends BaseRemote {
     return out;
   }
 
-  /** Lists the keys directly below `dir` (relative to the root), at most `maxPages` pages. */
-  private async listDir(dir: string, maxPages: number, signal: AbortSignal | undefined): Promise<{ keys: Set<string>; complete: boolean; last: string }> {
-    const { client, sdk } = await this.sdk();
+  /** One ListObjectsV2 page below the root: keys relative to the root, and the next token. */
+  private async listPage(prefix: string, delimiter: string | undefined, token: string | undefined, signal?: AbortSignal): Promise<{ keys: string[]; next: string | undefined }> {
     const base = this.prefix ? `${this.prefix}/` : '';
+    const query: Array<[string, string]> = [['list-type', '2'], ['prefix', base + prefix], ['max-keys', String(this.options.listPageSize ?? 1000)]];
+    if (delimiter) query.push(['delimiter', delimiter]);
+    if (token) query.push(['continuation-token', token]);
+    const xml = await this.text(await this.check(await this.send('GET', null, { query, signal }), 'GET'));
+    const keys: string[] = [];
+    for (const m of xml.matchAll(/<Contents>([\s\S]*?)<\/Contents>/g)) {
+      const key = xmlTag(m[1], 'Key');
+      if (key !== undefined && !key.endsWith('/') && key.startsWith(base)) keys.push(key.slice(base.length));
+    }
+    const truncated = xmlTag(xml, 'IsTruncated') === 'true';
+    return { keys, next: truncated ? xmlTag(xml, 'NextContinuationToken') : undefined };
+  }
+
+  /** Lists at most `maxPages` pages below `prefix`. */
+  private async listPages(prefix: string, delimiter: string | undefined, maxPages: number, signal: AbortSignal | undefined): Promise<{ keys: Set<string>; complete: boolean; last: string }> {
     const keys = new Set<string>();
     let token: string | undefined;
     let last = '';
     for (let page = 0; page < maxPages; page++) {
-      const out = await client.send(new sdk.ListObjectsV2Command({ Bucket: this.bucket, Prefix: base + dir, Delimiter: '/', ContinuationToken: token, MaxKeys: this.options.listPageSize ?? 1000 }), { abortSignal: signal });
-      for (const c of (out.Contents as Array<{ Key?: string }> | undefined) ?? []) {
-        if (!c.Key) continue;
-        last = c.Key.slice(base.length);
-        keys.add(last);
-      }
-      token = out.IsTruncated ? (out.NextContinuationToken as string | undefined) : undefined;
+      const out = await this.listPage(prefix, delimiter, token, signal);
+      for (const k of out.keys) keys.add(k);
+      if (out.keys.length) last = out.keys[out.keys.length - 1];
+      token = out.next;
       if (!token) return { keys, complete: true, last };
     }
     return { keys, complete: false, last };
   }
 
   protected async *doList(prefix: string): AsyncIterable<string> {
-    const { client, sdk } = await this.sdk();
-    const base = this.prefix ? `${this.prefix}/` : '';
     let token: string | undefined;
     do {
-      const out = await client.send(new sdk.ListObjectsV2Command({ Bucket: this.bucket, Prefix: base + prefix, ContinuationToken: token, MaxKeys: this.options.listPageSize ?? 1000 }));
-      const contents = (out.Contents as Array<{ Key?: string }> | undefined) ?? [];
-      const keys: string[] = [];
-      for (const c of contents) if (c.Key && !c.Key.endsWith('/')) keys.push(c.Key.slice(base.length));
-      yield* keys;
-      token = out.IsTruncated ? (out.NextContinuationToken as string | undefined) : undefined;
+      const page = await this.run('list', prefix || undefined, () => this.listPage(prefix, undefined, token));
+      yield* page.keys;
+      token = page.next;
     } while (token);
   }
 
   protected async doRead(path: string, signal: AbortSignal | undefined): Promise<{ stream: Readable; size: number | undefined }> {
-    const { client, sdk } = await this.sdk();
-    const out = await client.send(new sdk.GetObjectCommand({ Bucket: this.bucket, Key: this.key(path), ...this.sseParams(true) }), { abortSignal: signal });
-    return { stream: out.Body as Readable, size: out.ContentLength === undefined ? undefined : Number(out.ContentLength) };
+    const res = await this.check(await this.send('GET', this.key(path), { headers: this.readHeaders(), signal }), 'GET');
+    const len = Number(res.headers['content-length']);
+    return { stream: res, size: Number.isFinite(len) ? len : undefined };
   }
 
   private threshold(): number {
@@ -436,7 +625,7 @@ export class S3Remote extends BaseRemote {
     if (size !== undefined) partSize = Math.max(partSize, Math.ceil(size / MAX_PARTS));
     const upload = new lib.Upload({
       client,
-      params: { Bucket: this.bucket, Key: this.key(path), Body: body, ...(size !== undefined ? { ContentLength: size } : {}), ...this.sseParams(false) },
+      params: { Bucket: this.bucket, Key: this.key(path), Body: body, ...(size !== undefined ? { ContentLength: size } : {}), ...this.sdkWriteParams() },
       partSize,
       queueSize: this.options.partConcurrency ?? 4,
       // Failed uploads are aborted, so no parts linger and nothing becomes visible.
@@ -460,9 +649,11 @@ export class S3Remote extends BaseRemote {
       await this.multipart(path, source, size, counter, signal);
       return;
     }
-    const { client, sdk } = await this.sdk();
-    await client.send(new sdk.PutObjectCommand({ Bucket: this.bucket, Key: this.key(path), Body: source, ContentLength: size, ...this.sseParams(false) }), { abortSignal: signal });
-    counter.add(size);
+    const body = Buffer.isBuffer(source) ? source : source.pipe(progressTap(counter));
+    if (!Buffer.isBuffer(source)) source.on('error', (e) => (body as Readable).destroy(e));
+    const res = await this.check(await this.send('PUT', this.key(path), { headers: this.writeHeaders(), body, size, signal }), 'PUT');
+    res.resume();
+    if (Buffer.isBuffer(source)) counter.add(size);
   }
 
   protected override async doUpload(fromFile: string, path: string, size: number, counter: ProgressCounter, signal: AbortSignal | undefined): Promise<void> {
@@ -470,13 +661,15 @@ export class S3Remote extends BaseRemote {
       await this.multipart(path, createReadStream(fromFile), size, counter, signal);
       return;
     }
-    // Small files: one buffered PUT (no stream plumbing per object).
+    // Small files: one buffered PUT (signed payload, retry-safe).
     await this.doWrite(path, readFileSync(fromFile), size, counter, signal);
   }
 
   protected async doDelete(path: string): Promise<void> {
-    const { client, sdk } = await this.sdk();
-    await client.send(new sdk.DeleteObjectCommand({ Bucket: this.bucket, Key: this.key(path) }));
+    const res = await this.send('DELETE', this.key(path));
+    res.resume();
+    if (res.statusCode === 404) return;
+    await this.check(res, 'DELETE');
   }
 
   protected async doClose(): Promise<void> {
@@ -484,12 +677,11 @@ export class S3Remote extends BaseRemote {
     this.client = null;
     const c = pending ? await pending.catch(() => null) : null;
     c?.client.destroy();
-    this.agent?.destroy();
-    this.agent = null;
+    this.agent.destroy();
   }
 }
 
-/** Creates the S3 driver. The SDK is imported on the first call. */
+/** Creates the S3 driver. Nothing is imported or connected until the first call. */
 export function createS3Remote(options: S3RemoteOptions): S3Remote {
   return new S3Remote(options);
 }
