@@ -60,6 +60,17 @@ testRemote(
       expect(statSync(file).mode & 0o200).toBe(0o200);
     });
 
+    it('reconnects after the server drops the connection, retrying the interrupted call', async () => {
+      const d = ctx.dir();
+      await ctx.remote.write(`${d}before`, 'x');
+      expect(server.dropConnections()).toBeGreaterThan(0);
+      expect(await ctx.remote.exists(`${d}before`)).toBe(true);
+      await ctx.remote.write(`${d}after`, 'y');
+      const reads = Promise.all(Array.from({ length: 20 }, () => ctx.remote.readFile(`${d}after`)));
+      server.dropConnections();
+      expect((await reads).map(String)).toEqual(Array(20).fill('y'));
+    });
+
     it('opens more SFTP channels under parallel load, up to max_sessions', async () => {
       const r = remote({ maxSessions: 3 });
       try {

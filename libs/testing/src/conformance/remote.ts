@@ -178,6 +178,15 @@ export function testRemote<R extends ConformanceRemote>(
       expect(md5(await readAll(await ctx.remote.read(`${d}files/md5/ab/cdef`)))).toBe(md5(data));
     });
 
+    it('handles names with spaces, plus, equals, percent and non-ASCII characters', async () => {
+      const d = ctx.dir();
+      const odd = `${d}sub dir/a b+c=d%20é.txt`;
+      await ctx.put(odd, 'odd name');
+      expect(await ctx.remote.exists(odd)).toBe(true);
+      expect((await ctx.remote.readFile(odd)).toString()).toBe('odd name');
+      if (ctx.remote.capabilities.list) expect(await collect(ctx.remote.list(`${d}sub dir/a b+`))).toEqual([odd]);
+    });
+
     it('round-trips an empty object', async () => {
       const d = ctx.dir();
       await ctx.put(`${d}empty`, Buffer.alloc(0));

@@ -40,6 +40,8 @@ export interface SshdServer {
   readonly password?: { user: string; password: string; root: string };
   /** `ssh://<user>@127.0.0.1:<port><root>` (plus `sub`). */
   url(sub?: string): string;
+  /** Kills the per-connection sshd processes, dropping every client connection (the daemon stays). */
+  dropConnections(): number;
   /** Stops the daemon and removes its files. */
   stop(): Promise<void>;
 }
@@ -177,6 +179,16 @@ export async function startSshd(options: StartSshdOptions = {}): Promise<SshdSer
     root,
     password,
     url: (sub = '') => `ssh://${user}@127.0.0.1:${port}${root}${sub ? `/${sub}` : ''}`,
+    dropConnections: () => {
+      let pids: number[] = [];
+      try {
+        pids = execFileSync('pgrep', ['-P', String(proc.pid)], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
+      } catch {
+        // pgrep exits 1 when the daemon has no connection processes
+      }
+      for (const pid of pids) process.kill(pid, 'SIGKILL');
+      return pids.length;
+    },
     stop: async () => {
       process.removeListener('exit', killOnExit);
       if (proc.exitCode === null && proc.signalCode === null) {
