@@ -147,8 +147,9 @@ export interface GraphStore {
   /** Breadth-first traversal up to `k` hops. */
   kHop(id: string, options: KHopOptions): Promise<TraversalResult>;
   /**
-   * A shortest (fewest edges) path, or undefined when `to` is unreachable. Among equal-length
-   * paths the one found by visiting neighbours in (id, kind) order wins, so the answer is stable.
+   * A shortest (fewest edges) path, or undefined when `to` is unreachable. Among equal-length paths
+   * the answer depends only on the graph, never on insertion order (neighbours are visited in
+   * (id, kind) order). `nodeKinds` is ignored: paths may pass through any node.
    */
   shortestPath(from: string, to: string, options?: TraversalOptions): Promise<PathResult | undefined>;
   /** Writes `graph.json` + `manifest.json` to `dir`; same graph gives byte-identical files. */

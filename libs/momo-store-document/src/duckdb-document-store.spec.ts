@@ -79,3 +79,7 @@ testDocumentStore('duckdb', (tmp) => createDuckDbDocumentStore({ path: join(tmp.
     });
   });
 });
+
+testDocumentStore('duckdb without the document cache', (tmp) =>
+  createDuckDbDocumentStore({ path: join(tmp.root, `nocache-${n++}.duckdb`), cacheDocuments: false }),
+);

@@ -460,30 +460,55 @@ export function createMemoryGraphStore(options: MemoryGraphStoreOptions = {}): G
       const direction = validateDirection(opts.direction, 'out');
       const edgeKinds = validateKinds(opts.edgeKinds, 'edgeKinds');
       if (from === to) return { nodes: [from], edges: [] };
-      const parent = new Map<string, { prev: string; edge: GraphEdge } | null>([[from, null]]);
-      let frontier = [from];
-      while (frontier.length > 0 && !parent.has(to)) {
+      // Bidirectional breadth-first search: expand the smaller frontier one whole layer at a time;
+      // among the meetings found in the first layer that meets, the shortest (then the first found) wins.
+      const reverse: Direction = direction === 'out' ? 'in' : direction === 'in' ? 'out' : 'both';
+      type Step = { link: string; edge: GraphEdge; depth: number } | null;
+      const fwd = new Map<string, Step>([[from, null]]);
+      const bwd = new Map<string, Step>([[to, null]]);
+      let frontF = [from];
+      let frontB = [to];
+      let meet: string | undefined;
+      while (frontF.length > 0 && frontB.length > 0 && meet === undefined) {
+        const forward = frontF.length <= frontB.length;
+        const [mine, other, front, dir] = forward ? [fwd, bwd, frontF, direction] : [bwd, fwd, frontB, reverse];
         const next: string[] = [];
-        for (const id of frontier) {
-          for (const a of adjacent(id, direction, edgeKinds)) {
-            if (parent.has(a.other)) continue;
-            parent.set(a.other, { prev: id, edge: a.edge });
+        let best = Infinity;
+        for (const id of front) {
+          const depth = (mine.get(id)?.depth ?? 0) + 1;
+          for (const a of adjacent(id, dir, edgeKinds)) {
+            if (mine.has(a.other)) continue;
+            mine.set(a.other, { link: id, edge: a.edge, depth });
             next.push(a.other);
+            if (other.has(a.other)) {
+              const total = depth + (other.get(a.other)?.depth ?? 0);
+              if (total < best) {
+                best = total;
+                meet = a.other;
+              }
+            }
           }
         }
-        frontier = next;
+        if (forward) frontF = next;
+        else frontB = next;
       }
-      if (!parent.has(to)) return undefined;
-      const pathNodes: string[] = [];
-      const pathEdges: GraphEdge[] = [];
-      for (let cur: string | undefined = to; cur !== undefined; ) {
-        pathNodes.push(cur);
-        const p = parent.get(cur);
-        if (!p) break;
-        pathEdges.push(copyEdge(p.edge));
-        cur = p.prev;
+      if (meet === undefined) return undefined;
+      const head: string[] = [];
+      const headEdges: GraphEdge[] = [];
+      for (let cur = meet; ; ) {
+        head.push(cur);
+        const step = fwd.get(cur);
+        if (!step) break;
+        headEdges.push(copyEdge(step.edge));
+        cur = step.link;
       }
-      return { nodes: pathNodes.reverse(), edges: pathEdges.reverse() };
+      const pathNodes = head.reverse();
+      const pathEdges = headEdges.reverse();
+      for (let step = bwd.get(meet); step; step = bwd.get(step.link)) {
+        pathEdges.push(copyEdge(step.edge));
+        pathNodes.push(step.link);
+      }
+      return { nodes: pathNodes, edges: pathEdges };
     },
 
     async save(dir): Promise<SaveGraphResult> {

@@ -3,13 +3,19 @@ import type { FilterScalar } from '../types.js';
 
 /** A SQL boolean expression with positional `?` parameters, in order. */
 export interface SqlFragment {
+  /** Boolean expression over the columns of {@link SqlFragment.from}. */
   sql: string;
   params: Array<string | number | boolean>;
+  /**
+   * The relation to select from: `momo_documents` itself, or a subquery that adds one column per
+   * filtered path (`f0`, `f1`, ...) so each JSON path is extracted once per row, not once per use.
+   */
+  from: string;
 }
 
 const NUMERIC_TYPES = "('BIGINT','UBIGINT','HUGEINT','UHUGEINT','DOUBLE')";
 
-function fieldExpr(path: string[]): string {
+function pathExpr(path: string[]): string {
   if (path[0] === 'id') return 'to_json(id)';
   if (path[0] === 'title') return 'to_json(title)';
   // Segments were validated by parseFilter: no quotes, backslashes or control characters.
@@ -25,7 +31,17 @@ function fieldExpr(path: string[]): string {
  */
 export function compileFilterSql(node: FilterNode | undefined): SqlFragment {
   const params: Array<string | number | boolean> = [];
-  if (!node) return { sql: 'TRUE', params };
+  if (!node) return { sql: 'TRUE', params, from: 'momo_documents' };
+  const columns = new Map<string, string>();
+  const fieldExpr = (path: string[]): string => {
+    const expr = pathExpr(path);
+    let alias = columns.get(expr);
+    if (alias === undefined) {
+      alias = `f${columns.size}`;
+      columns.set(expr, alias);
+    }
+    return alias;
+  };
 
   // A scalar predicate on one JSON value `e`, pushing its parameters.
   const scalarEq = (e: string, v: FilterScalar): string => {
@@ -84,5 +100,8 @@ export function compileFilterSql(node: FilterNode | undefined): SqlFragment {
       }
     }
   };
-  return { sql: walk(node), params };
+  const sql = walk(node);
+  if (columns.size === 0) return { sql, params, from: 'momo_documents' };
+  const extra = [...columns].map(([expr, alias]) => `${expr} AS ${alias}`).join(', ');
+  return { sql, params, from: `(SELECT *, ${extra} FROM momo_documents) AS momo_filtered` };
 }

@@ -290,6 +290,54 @@ export function testGraphStore(name: string, factory: GraphStoreFactory, additio
         expect(await build(['m2', 'm3', 'm1'])).toEqual(['s', 'm1', 't']);
       });
 
+      it('finds paths as short as an independent breadth-first search on random graphs, in every direction', async () => {
+        let seed = 11;
+        const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296);
+        const n = 120;
+        const nodeIds = Array.from({ length: n }, (_, i) => `n${String(i).padStart(3, '0')}`);
+        const edges: GraphEdge[] = [];
+        for (let i = 0; i < n * 2; i++) {
+          edges.push({ from: nodeIds[Math.floor(rand() * n)], to: nodeIds[Math.floor(rand() * n)], kind: rand() < 0.5 ? 'imports' : 'calls' });
+        }
+        await store.addNodes(nodeIds.map((id) => ({ id, kind: 'file' })));
+        await store.addEdges(edges);
+        const bfs = (from: string, to: string, dir: 'out' | 'in' | 'both', kinds?: string[]) => {
+          const dist = new Map([[from, 0]]);
+          let frontier = [from];
+          while (frontier.length > 0 && !dist.has(to)) {
+            const next: string[] = [];
+            for (const u of frontier) {
+              for (const e of edges) {
+                if (kinds && !kinds.includes(e.kind)) continue;
+                const vs = [dir !== 'in' && e.from === u ? e.to : undefined, dir !== 'out' && e.to === u ? e.from : undefined];
+                for (const v of vs) if (v !== undefined && !dist.has(v)) (dist.set(v, dist.get(u)! + 1), next.push(v));
+              }
+            }
+            frontier = next;
+          }
+          return dist.get(to);
+        };
+        for (let q = 0; q < 60; q++) {
+          const from = nodeIds[Math.floor(rand() * n)];
+          const to = nodeIds[Math.floor(rand() * n)];
+          const dir = (['out', 'in', 'both'] as const)[q % 3];
+          const kinds = q % 4 === 0 ? ['imports'] : undefined;
+          const p = await store.shortestPath(from, to, { direction: dir, edgeKinds: kinds });
+          const want = bfs(from, to, dir, kinds);
+          expect(p === undefined ? undefined : p.edges.length, `${from} -> ${to} ${dir}`).toBe(want);
+          if (!p) continue;
+          expect(p.nodes[0]).toBe(from);
+          expect(p.nodes[p.nodes.length - 1]).toBe(to);
+          p.edges.forEach((e, i) => {
+            const [a, b] = [p.nodes[i], p.nodes[i + 1]];
+            const forward = e.from === a && e.to === b;
+            const backward = e.from === b && e.to === a;
+            expect(dir === 'out' ? forward : dir === 'in' ? backward : forward || backward).toBe(true);
+            if (kinds) expect(kinds).toContain(e.kind);
+          });
+        }
+      });
+
       it('rejects unknown start nodes and bad options with codes', async () => {
         await seed();
         await expectMomoCode(store.neighbours('nope'), 'GRAPH_NODE_NOT_FOUND');
