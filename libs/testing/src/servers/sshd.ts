@@ -65,10 +65,21 @@ function ensurePasswordUser(): void {
   if (process.getuid?.() !== 0) {
     throw new Error(`startSshd({ passwordUser: true }) needs root to create the user '${SSH_PASSWORD_USER}'`);
   }
-  try {
-    execFileSync('getent', ['passwd', SSH_PASSWORD_USER], { stdio: 'ignore' });
-  } catch {
-    execFileSync('useradd', ['--no-create-home', '--home-dir', '/nonexistent', '--shell', '/usr/sbin/nologin', SSH_PASSWORD_USER], { stdio: 'ignore' });
+  const exists = () => {
+    try {
+      execFileSync('getent', ['passwd', SSH_PASSWORD_USER], { stdio: 'ignore' });
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (!exists()) {
+    try {
+      execFileSync('useradd', ['--no-create-home', '--home-dir', '/nonexistent', '--shell', '/usr/sbin/nologin', SSH_PASSWORD_USER], { stdio: 'ignore' });
+    } catch (e) {
+      // Another test process may have created it at the same moment.
+      if (!exists()) throw e;
+    }
   }
   execFileSync('chpasswd', { input: `${SSH_PASSWORD_USER}:${SSH_PASSWORD}\n`, stdio: ['pipe', 'ignore', 'ignore'] });
 }
