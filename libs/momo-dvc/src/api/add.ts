@@ -12,6 +12,7 @@ import { DVC_DIR, DVC_FILE_SUFFIX, PROJECT_FILE } from '../constants.js';
 import { writeFileAtomic } from '../fs/write-file-atomic.js';
 import { expandGlobs } from '../repo/glob-targets.js';
 import { withOperation } from '@momo/errors';
+import { dvcignoreInOutputError } from '../ignore/dvcignore.js';
 
 export interface AddOptions extends RepoOptions {
   /** files or directories to track */
@@ -166,12 +167,8 @@ function symlinkedDir() {
 
 function checkPlans(repo: Repo, plans: Plan[], outs: TrackedOut[]): void {
   for (const p of plans) {
-    const by = repo.walker.ignoredBy(p.rel, fs.statSync(p.abs).isDirectory());
-    if (by) {
-      throw dvcError('PATH_IGNORED', `Path '${p.abs}' is ignored by ${by}`, {
-        hint: `remove the pattern from .dvcignore or choose another path`,
-      });
-    }
+    const ignored = repo.ignore.ignoredPathError(p.abs, EXIT.FAILED);
+    if (ignored) throw ignored;
     const inner = outs.find((o) => o.rel !== p.rel && isSubPath(o.rel, p.rel));
     if (inner && !p.parent) {
       throw dvcError(
@@ -202,10 +199,7 @@ function checkPlans(repo: Repo, plans: Plan[], outs: TrackedOut[]): void {
     if (!st.isDirectory()) continue;
     const inside = repo.walker.dvcignoresInside(p.abs);
     if (inside.length) {
-      throw dvcError('DVCIGNORE_IN_OUTPUT', `.dvcignore file should not be in collected dir path: '${p.abs}'`, {
-        hint: `move '${relative(repo.root, inside[0])}' out of '${p.rel}' (put its rules into the repo's root .dvcignore)`,
-        exitCode: EXIT.UNEXPECTED,
-      });
+      throw dvcignoreInOutputError(p.abs);
     }
   }
 }

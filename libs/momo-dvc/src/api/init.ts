@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import { join, resolve, relative } from 'node:path';
-import { execFileSync } from 'node:child_process';
+import { findGitRoot, isGitIgnored, gitAdd } from '../scm/git.js';
 import { withOperation } from '@momo/errors';
 import { DVC_DIR, CONFIG_FILE, DVCIGNORE_FILE, DVCIGNORE_INIT_TEXT, TMP_DIR } from '../constants.js';
 import { dvcError, EXIT } from '../errors/dvc-error.js';
@@ -31,14 +31,6 @@ export const NO_SCM_CONFIG = '[core]\n    no_scm = True\n';
 /** `.dvc/.gitignore` written by init, in this order (dvc/repo/__init__.py). */
 export const DVC_GITIGNORE_ENTRIES = ['/config.local', '/tmp', '/cache'];
 
-function git(cwd: string, args: string[], env?: NodeJS.ProcessEnv): string | undefined {
-  try {
-    return execFileSync('git', args, { cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * Creates a DVC repository exactly as `dvc init` 3.67.1 does (dvc/repo/init.py, spec §1.2–1.4):
  * an empty `.dvc/config` (or `no_scm = True`), `.dvcignore`, `.dvc/.gitignore`, `.dvc/tmp/btime`,
@@ -56,7 +48,7 @@ export async function init(opts: InitOptions): Promise<InitResult> {
     }
     let gitRoot: string | undefined;
     if (!opts.noScm) {
-      gitRoot = git(root, ['rev-parse', '--show-toplevel'], opts.env);
+      gitRoot = fs.existsSync(root) ? findGitRoot(root) : undefined;
       const realRoot = fs.existsSync(root) ? fs.realpathSync(root) : root;
       if (!gitRoot || (!opts.subdir && fs.realpathSync(gitRoot) !== realRoot)) {
         throw dvcError(
@@ -74,7 +66,7 @@ export async function init(opts: InitOptions): Promise<InitResult> {
         });
       }
     }
-    if (gitRoot && git(root, ['check-ignore', '-q', DVC_DIR], opts.env) !== undefined) {
+    if (gitRoot && isGitIgnored(root, [DVC_DIR + '/'], { env: opts.env })[0]) {
       throw dvcError('REPO_INIT_INVALID', `failed to initiate DVC - ${dvcDir} is ignored by your SCM tool. \nMake sure that it's tracked, for example, by adding '!.dvc' to .gitignore.`, {
         hint: "add '!.dvc' to .gitignore",
       });
@@ -89,10 +81,11 @@ export async function init(opts: InitOptions): Promise<InitResult> {
     if (gitRoot) {
       const gi = join(dvcDir, '.gitignore');
       // only entries git does not already ignore are written (scmrepo ignore semantics)
-      const wanted = DVC_GITIGNORE_ENTRIES.filter((e) => git(root, ['check-ignore', '-q', join(DVC_DIR, e.slice(1))], opts.env) === undefined);
+      const already = isGitIgnored(root, DVC_GITIGNORE_ENTRIES.map((e) => DVC_DIR + e), { env: opts.env });
+      const wanted = DVC_GITIGNORE_ENTRIES.filter((_, i) => !already[i]);
       if (wanted.length) fs.writeFileSync(gi, wanted.map((e) => e + '\n').join(''));
       const files = [join(dvcDir, CONFIG_FILE), dvcignore, ...(wanted.length ? [gi] : [])];
-      git(root, ['add', '--', ...files.map((f) => relative(root, f))], opts.env);
+      gitAdd(root, files.map((f) => relative(root, f)), { env: opts.env });
       staged.push(...files);
     }
     return { root, staged, noScm: Boolean(opts.noScm) };

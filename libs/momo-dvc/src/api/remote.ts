@@ -160,6 +160,8 @@ export interface RemoteListEntry {
 
 /**
  * Lists remotes: all levels merged, or one `level`.
+ * @throws CONFIG_INVALID (255, as DVC crashes there) for a remote without `url` at that level;
+ *   `data.listed` holds the remotes before it
  * @example
  * remoteList({ cwd }).remotes.map((r) => `${r.name}\t${r.url}`);
  */
@@ -175,7 +177,8 @@ export function remoteList(opts: ConfigCommandOptions): { remotes: RemoteListEnt
       throw dvcError('CONFIG_INVALID', `config file error: remote '${name}' has no 'url'${opts.level ? ` at the ${opts.level} level` : ''}`, {
         hint: `set it with \`momo remote modify ${name} url <url>\``,
         exitCode: EXIT.UNEXPECTED,
-        data: { name },
+        // the remotes before it, which DVC has printed by the time it fails
+        data: { name, listed: remotes.map((r) => ({ ...r })) },
       });
     }
     remotes.push({ name, url: pyStr(url), isDefault: dflt !== undefined && pyStr(dflt) === name && typeof dflt === 'string' });

@@ -4,6 +4,7 @@ import { parseDvcFile, type DvcFileModel, type OutEntry } from '../models/dvcfil
 import type { Repo } from './repo.js';
 import { dvcError } from '../errors/dvc-error.js';
 import { DVC_FILE_SUFFIX, PROJECT_FILE } from '../constants.js';
+import { collectDvcFiles } from './collect-dvc-files.js';
 
 /** A single-stage `.dvc` file (from `add`) with its parsed content. */
 export interface DvcFileStage {
@@ -83,10 +84,25 @@ export function outsOfStages(repo: Repo, stages: DvcFileStage[]): TrackedOut[] {
   return outs;
 }
 
-/** Loads every `.dvc` file of the repo (collected with .dvcignore and git-ignore honoured). */
+/**
+ * Loads every `.dvc` file of the repo, collected like DVC (repo/collect-dvc-files.ts: .dvcignore,
+ * git-ignore and subrepos honoured, output directories not entered). Each file is parsed once.
+ */
 export function loadIndex(repo: Repo): RepoIndex {
-  const files = repo.walker.collectDvcFiles().filter((f) => f.endsWith(DVC_FILE_SUFFIX) && posix.basename(f) !== PROJECT_FILE);
-  const stages = loadDvcFileStages(repo, files);
+  const stages: DvcFileStage[] = [];
+  const outDirs = new Set<string>();
+  collectDvcFiles({
+    root: repo.root,
+    ignore: repo.ignore,
+    scm: repo.scm,
+    onDvcFile: (rel) => {
+      if (!rel.endsWith(DVC_FILE_SUFFIX) || posix.basename(rel) === PROJECT_FILE) return;
+      const [stage] = loadDvcFileStages(repo, [rel]);
+      stages.push(stage);
+      for (const o of outsOfStages(repo, [stage])) outDirs.add(o.rel);
+    },
+    isOutputDir: (relDir) => outDirs.has(relDir),
+  });
   return { stages, outs: outsOfStages(repo, stages) };
 }
 

@@ -8,8 +8,9 @@ import { LinksRecord } from '../managers/links-record.js';
 import { acquireRepoLock, type RepoLock } from '../managers/repo-lock.js';
 import type { RepoSettings } from './settings.js';
 import type { WorkspaceWalker } from './workspace-walker.js';
-import type { ScmPort } from './scm-port.js';
-import { createWorkspaceWalker, createScmPort, resolveRepoSettings } from './adapters.js';
+import type { Scm } from '../scm/scm.js';
+import { DvcIgnore } from '../ignore/dvcignore.js';
+import { createWorkspaceWalker, createScm, resolveRepoSettings } from './adapters.js';
 
 /**
  * What every operation needs from its caller: where it runs and the process environment.
@@ -42,7 +43,9 @@ export class Repo {
   /** outputs momo materialised (for checkout's removal of untracked leftovers) */
   readonly links: LinksRecord;
   readonly walker: WorkspaceWalker;
-  readonly scm: ScmPort;
+  readonly scm: Scm;
+  /** the repo's `.dvcignore` rules */
+  readonly ignore: DvcIgnore;
   readonly ctx: RepoContext;
   private lock?: RepoLock;
 
@@ -59,8 +62,9 @@ export class Repo {
     });
     this.state = new HashState(join(this.tmpDir, 'momo', 'state'));
     this.links = new LinksRecord(join(this.tmpDir, 'momo', 'links.json'));
-    this.walker = createWorkspaceWalker(root, this.settings);
-    this.scm = createScmPort(root, this.settings);
+    this.ignore = new DvcIgnore(root);
+    this.walker = createWorkspaceWalker(this.ignore);
+    this.scm = createScm(root, this.settings, ctx.env);
   }
 
   /** Opens the repo containing `cwd` (walking up like DVC). @throws NOT_A_DVC_REPO (253) */

@@ -1,5 +1,5 @@
 import type { LinkType } from '../cache/odb.js';
-import type { RepoContext } from './repo.js';
+import type { DvcConfig } from '../config/load-config.js';
 
 /** The config values the engine reads, resolved from all config levels (see config/). */
 export interface RepoSettings {
@@ -12,4 +12,6 @@ export interface RepoSettings {
   checksumJobs?: number;
   /** `core.remote` */
   defaultRemote?: string;
+  /** the whole merged config */
+  config: DvcConfig;
 }
