@@ -53,9 +53,11 @@ describe('public surface', () => {
         "isRemoteError",
         "isTempName",
         "legacyObjectPath",
+        "mapLimit",
         "objectPath",
         "remoteError",
         "resolveRemoteScheme",
+        "settleLimit",
         "withRetry",
       ]
     `);

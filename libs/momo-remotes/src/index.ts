@@ -16,6 +16,8 @@ export type { RemoteErrorCode } from './codes.js';
 export { remoteError, isRemoteError } from './errors.js';
 export { objectPath, legacyObjectPath, OBJECTS_DIR, isTempName } from './paths.js';
 export { withRetry, computeBackoff, DEFAULT_RETRY } from './retry.js';
+export { mapLimit, settleLimit } from './concurrency.js';
+export type { SettledBatch } from './concurrency.js';
 export type { RetryOptions } from './retry.js';
 export { DRIVER_DEPENDENCIES } from './lazy-import.js';
 export { REMOTE_CONFIG_KEYS } from './config.js';
