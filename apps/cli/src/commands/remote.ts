@@ -1,4 +1,4 @@
-import { MomoError } from '@momo/errors';
+import { isMomoError, MomoError } from '@momo/errors';
 import type { DefineCommand } from '../cli.js';
 import type { Io } from '../io.js';
 import { EXIT } from '../command-kit.js';
@@ -134,9 +134,18 @@ export const define: DefineCommand = (program, io, setCode) => {
       const level = levelFromFlags(flags);
       const { remoteList } = await import('@momo/dvc');
       const width = consoleWidth(io);
-      for (const r of remoteList({ cwd: io.cwd, env: io.env, level }).remotes) {
-        const line = r.isDefault ? `${r.name}\t${r.url}\t(default)` : `${r.name}\t${r.url}`;
-        for (const piece of wrapLikeRich(line, width)) io.out(`${piece}\n`);
+      const print = (remotes: Array<{ name: string; url: string; isDefault: boolean }>) => {
+        for (const r of remotes) {
+          const line = r.isDefault ? `${r.name}\t${r.url}\t(default)` : `${r.name}\t${r.url}`;
+          for (const piece of wrapLikeRich(line, width)) io.out(`${piece}\n`);
+        }
+      };
+      try {
+        print(remoteList({ cwd: io.cwd, env: io.env, level }).remotes);
+      } catch (e) {
+        // DVC prints remotes one by one and fails at the first one without a url
+        if (isMomoError(e) && Array.isArray(e.data.listed)) print(e.data.listed as Parameters<typeof print>[0]);
+        throw e;
       }
     }),
   );

@@ -24,7 +24,7 @@ import {
   type ConfigTree,
 } from './config-tree.js';
 import { IniInterpolationError, IniQuoteError, iniToTree, parseIni, serializeIni, type IniSection } from './configobj.js';
-import { decodeUtf8 } from './py-text.js';
+import { decodeUtf8, pyStr } from './py-text.js';
 
 /** Everything the config layer needs to know about where it runs. */
 export interface ConfigContext {
@@ -225,6 +225,11 @@ function originOf(ctx: ConfigContext, keys: string[], overlay?: LevelOverlay): {
  * Validates a merged tree (DVC `Config.validate`), turning the first schema error into a
  * CONFIG_INVALID error naming the file (and line) that holds the bad value.
  */
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === undefined || b === undefined) return false;
+  return pyStr(a) === pyStr(b);
+}
+
 /** A level's content that is about to replace what is on disk (for naming errors). */
 export interface LevelOverlay {
   level: ConfigLevel;
@@ -238,6 +243,13 @@ export function validateMerged(ctx: ConfigContext, tree: ConfigTree, overlay?: L
     if (!(e instanceof SchemaInvalid)) throw e;
     const origin = originOf(ctx, e.keys(), overlay);
     const file = origin?.file ?? (overlay ? ctx.files[overlay.level]! : (ctx.files.repo ?? ctx.files.global));
+    // a bad value that was already in the file on disk is reported at its line there; only a
+    // value this edit introduces is reported as "after this change"
+    const onDisk = overlay && readLevel(ctx, overlay.level);
+    const unchanged = overlay && onDisk && sameValue(getIn(overlay.data.tree, e.keys()), getIn(onDisk.tree, e.keys()));
+    if (overlay && onDisk && unchanged && file === ctx.files[overlay.level]) {
+      throw configError(ctx, file, e.render(), onDisk.lines.get(e.keys().join('\0')));
+    }
     if (overlay && file === ctx.files[overlay.level]) {
       const shown = displayConfigFile(ctx, file);
       throw dvcError('CONFIG_INVALID', `config file error: ${e.render()} (in '${shown}' after this change; nothing was written)`, {
