@@ -5,6 +5,7 @@ export const DOCUMENT_STORE_CODES = {
   DOCUMENT_SEARCH_OPTIONS_INVALID: 'search/list options are out of range (limit, offset, threshold).',
   DOCUMENT_STORE_CLOSED: 'The store was used after close().',
   DOCUMENT_STORE_OPEN_FAILED: 'The database file could not be opened (locked, unreadable, not a DuckDB file).',
+  DEPENDENCY_MISSING: 'The optional @duckdb/node-api package could not be imported (install it or pass `lib`).',
   DOCUMENT_EXPORT_INVALID: 'An exported documents directory is missing files or fails its manifest checks.',
 } as const;
 

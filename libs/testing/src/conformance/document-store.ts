@@ -320,6 +320,23 @@ export function testDocumentStore(name: string, factory: DocumentStoreFactory, a
         expect((await store.list({ limit: 1 }))[0]).toEqual(SAMPLE_DOCUMENTS[2]);
       });
 
+      it('orders ids by code point (UTF-8 byte order), not by UTF-16 unit', async () => {
+        // JavaScript's default sort puts '😀' (surrogates D83D DE00) before '\uFFFD'; code point order does not.
+        await store.saveMany(['😀', '\uFFFD', 'é', 'a', 'Z'].map((id) => ({ id, content: 'same words' })));
+        expect(ids(await store.list())).toEqual(['Z', 'a', 'é', '\uFFFD', '😀']);
+        expect(ids(await store.search('words'))).toEqual(['Z', 'a', 'é', '\uFFFD', '😀']);
+      });
+
+      it('filters on strings with quotes, escapes and non-ASCII text', async () => {
+        const odd = ['say "hi"', 'back\\slash', 'tab\there', 'ünïcødé 😀', 'line\u2028sep'];
+        await store.saveMany(odd.map((v, i) => ({ id: `o${i}`, content: 'x', metadata: { custom: { v }, tags: [v] } })));
+        for (const [i, v] of odd.entries()) {
+          expect(ids(await store.list({ filters: { 'custom.v': v } })), v).toEqual([`o${i}`]);
+          expect(ids(await store.list({ filters: { tags: v } })), v).toEqual([`o${i}`]);
+        }
+        expect(await store.count({ 'custom.v': { $gt: 'tab' } })).toBe(2);
+      });
+
       it('clears every document', async () => {
         await seed();
         await store.clear();
