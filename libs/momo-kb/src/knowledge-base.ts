@@ -21,9 +21,9 @@ import { runParsePool, type ParseTask } from './ingest/parse-pool.js';
 import { processFile, type FileRecord, type ProcessOutcome, type ProcessSettings } from './ingest/process-file.js';
 import { createModuleLocator, detectModules, type ModuleCandidate } from './modules/detect-modules.js';
 import { loadPythonParser } from './parse/parse-python.js';
-import { chunkRecord, HybridSearch, type ChunkSignals, type RankedDocumentInput, type RankWeights } from './search/hybrid-search.js';
+import { chunkRecord, DEFAULT_RANK_WEIGHTS, HybridSearch, type ChunkSignals, type RankedDocumentInput, type RankWeights } from './search/hybrid-search.js';
 import { matchesFilter } from './search/match-filter.js';
-import type { Chunk, CodeSymbol, KbModule, SearchHit, SkipReport } from './types.js';
+import type { Chunk, CodeSymbol, KbLanguage, KbModule, SearchHit, SkipReport } from './types.js';
 import { emptySkipReport, recordSkip, walkRepo } from './walk/walk-repo.js';
 import { saveVectors, loadVectors } from './export/vectors-io.js';
 
@@ -60,6 +60,8 @@ export interface KnowledgeBaseOptions {
   holdOutDocComments?: boolean;
   /** Overrides of the ranking weights. */
   rankWeights?: Partial<RankWeights>;
+  /** Only index these languages (others are skipped as `unsupported`). @default all */
+  languages?: KbLanguage[];
   /** Worker threads for parsing. @default the number of CPUs (at most 8) */
   jobs?: number;
   /** Parse on worker threads only when at least this many files are new or changed. @default 400 */
@@ -192,6 +194,7 @@ export class KnowledgeBase {
   private readonly embeddingModel: string;
   private readonly embeddingDimensions: number;
   private readonly opts: KnowledgeBaseOptions;
+  private rankWeights: Partial<RankWeights>;
   private records = new Map<string, FileRecord>();
   private manifests = new Set<string>();
   private forcedModules = new Map<string, ModuleCandidate>();
@@ -220,6 +223,7 @@ export class KnowledgeBase {
       });
     }
     this.opts = options;
+    this.rankWeights = { ...(options.rankWeights ?? {}) };
     this.root = resolve(options.root);
     const chunkSize = positiveInt('chunk_size', options.chunkSize, DEFAULT_CHUNK_SIZE, 50);
     const overlap = positiveInt('overlap', options.overlap, Math.min(DEFAULT_CHUNK_OVERLAP, Math.floor(chunkSize / 4)), 0);
@@ -276,6 +280,7 @@ export class KnowledgeBase {
       maxFileBytes: this.maxFileBytes,
       includeVendored: this.opts.includeVendored,
       includeGenerated: this.opts.includeGenerated,
+      languages: this.opts.languages,
     });
     this.opts.onProgress?.({ phase: 'walk', done: walk.files.length, total: walk.files.length });
     for (const m of [...this.manifests]) if (within(m)) this.manifests.delete(m);
@@ -494,7 +499,7 @@ export class KnowledgeBase {
           exported: sym ? sym.exported : false,
         };
       });
-      this.engine = new HybridSearch({ chunks, signals, weights: this.opts.rankWeights });
+      this.engine = new HybridSearch({ chunks, signals, weights: this.rankWeights });
       this.engineChunks = chunks;
     }
     if (withVectors && !this.engine.hasVectors) {
@@ -565,6 +570,17 @@ export class KnowledgeBase {
       }
     }
     return engine.search(query, { limit, threshold: options.threshold, filters: options.filters, mode, explain: options.explain, queryVector }, documents);
+  }
+
+  /** Changes ranking weights for the following searches (the index is not rebuilt). */
+  setRankWeights(weights: Partial<RankWeights>): void {
+    this.rankWeights = { ...this.rankWeights, ...weights };
+    if (this.engine) this.engine.weights = { ...this.engine.weights, ...weights };
+  }
+
+  /** The ranking weights in force. */
+  getRankWeights(): RankWeights {
+    return { ...DEFAULT_RANK_WEIGHTS, ...this.rankWeights };
   }
 
   // ---------------------------------------------------------------- documents

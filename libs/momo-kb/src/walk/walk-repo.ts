@@ -25,6 +25,8 @@ export interface WalkRepoOptions {
   includeVendored?: boolean;
   /** Walk into generated directories (dist, build, __pycache__, ...). @default false */
   includeGenerated?: boolean;
+  /** Only keep files of these languages; the rest count as `unsupported`. @default all */
+  languages?: KbLanguage[];
 }
 
 /** A file the walk kept. */
@@ -191,7 +193,7 @@ function walkDir(
       continue;
     }
     const language = languageOf(name);
-    if (!language) {
+    if (!language || (options.languages && !options.languages.includes(language))) {
       recordSkip(skipped, 'unsupported', rel);
       continue;
     }
