@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { join } from 'node:path';
-import { tmpRepo } from '@momo/testing';
+import { tmpRepo, startHttpServer } from '@momo/testing';
 import { isMomoError } from '@momo/errors';
 import { createRemote, resolveRemoteScheme, LocalRemote, SshRemote, S3Remote, HttpRemote, objectPath, legacyObjectPath } from './index.js';
 
@@ -46,6 +46,21 @@ describe('createRemote', () => {
   it('maps the s3 url onto bucket and prefix', async () => {
     const r = (await createRemote({ config: { url: 's3://bucket/some/prefix/', endpointurl: 'localhost:9000', use_ssl: 'false' } })) as S3Remote;
     expect([r.bucket, r.prefix]).toEqual(['bucket', 'some/prefix']);
+  });
+
+  it('maps DVC http keys (ssl_verify as a CA path or a boolean, auth, method) onto a working driver', async () => {
+    const s = await startHttpServer({ tls: true, writeMethods: ['PUT'], auth: { type: 'basic', user: 'u', password: 'p' } });
+    try {
+      for (const sslVerify of [s.caFile!, 'false']) {
+        const r = await createRemote({ name: 'web', config: { url: `${s.url}/store`, ssl_verify: sslVerify, auth: 'basic', user: 'u', password: 'p', method: 'put' } });
+        await r.write('files/md5/00/11', 'ok');
+        expect((await r.readFile('files/md5/00/11')).toString()).toBe('ok');
+        await r.close();
+      }
+      expect(s.requests.filter((q) => q.method === 'PUT').map((q) => q.status)).toEqual([201, 201]);
+    } finally {
+      await s.stop();
+    }
   });
 
   it('rejects keys DVC would reject, as a config error (exit 251)', async () => {

@@ -156,6 +156,29 @@ describe('http remote variants', () => {
     }
   });
 
+  it('checks TLS certificates: refuses a self-signed one unless ssl_verify is false or names its CA', async () => {
+    const s = await startHttpServer({ tls: true });
+    try {
+      await seedInto(s.root)('obj', Buffer.from('over tls'));
+      const strict = createHttpRemote({ url: s.url, name: 'tls', retry: { retries: 0 } });
+      expect(strict.scheme).toBe('https');
+      const err = await strict.readFile('obj').catch((e) => e);
+      expect(err.code).toBe('REMOTE_UNREACHABLE');
+      expect(err.message).toContain('TLS verification of 127.0.0.1');
+      expect(err.hint).toContain('ssl_verify');
+      await strict.close();
+      for (const sslVerify of [false, s.caFile!]) {
+        const r = createHttpRemote({ url: s.url, sslVerify });
+        expect((await r.readFile('obj')).toString()).toBe('over tls');
+        await r.write('up', 'tls upload');
+        expect(readFileSync(join(s.root, 'up'), 'utf8')).toBe('tls upload');
+        await r.close();
+      }
+    } finally {
+      await s.stop();
+    }
+  });
+
   it('reports a closed port as REMOTE_UNREACHABLE', async () => {
     const r = createHttpRemote({ url: 'http://127.0.0.1:1/x', retry: { retries: 0 } });
     expect(await codeOf(r.exists('a'))).toBe('REMOTE_UNREACHABLE');

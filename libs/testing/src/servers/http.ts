@@ -5,7 +5,9 @@
  * auth, and injected failures (`failNext`) to exercise retries. Listens on a free port of 127.0.0.1.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { createReadStream, createWriteStream, mkdirSync, renameSync, statSync, unlinkSync, mkdtempSync, rmSync, realpathSync } from 'node:fs';
+import { createServer as createTlsServer } from 'node:https';
+import { execFileSync } from 'node:child_process';
+import { createReadStream, createWriteStream, mkdirSync, renameSync, statSync, unlinkSync, mkdtempSync, rmSync, realpathSync, readFileSync } from 'node:fs';
 import { createHash, randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join, dirname, normalize, sep } from 'node:path';
@@ -26,6 +28,8 @@ export interface StartHttpServerOptions {
   auth?: HttpServerAuth;
   /** Answer HEAD with 405, as some static servers do (clients must fall back to GET). */
   rejectHead?: boolean;
+  /** Serve HTTPS with a fresh self-signed certificate for 127.0.0.1 (made with `openssl`). */
+  tls?: boolean;
 }
 
 /** One request the server saw. */
@@ -37,8 +41,10 @@ export interface HttpRequestLog {
 
 /** A running HTTP server. */
 export interface HttpTestServer {
-  /** `http://127.0.0.1:<port>` */
+  /** `http://127.0.0.1:<port>` (or `https://…` with `tls`) */
   readonly url: string;
+  /** With `tls`: the self-signed certificate, usable as a CA bundle (`ssl_verify = <path>`). */
+  readonly caFile?: string;
   readonly port: number;
   /** The served directory: `<root>/<path>` is the object at `<url>/<path>`. */
   readonly root: string;
@@ -152,13 +158,25 @@ export async function startHttpServer(options: StartHttpServerOptions = {}): Pro
     return finish(req, res, 405);
   };
 
-  const server = createServer((req, res) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     handle(req, res).catch(() => {
       if (!res.headersSent) finish(req, res, 500);
       else res.destroy();
     });
-  });
-  server.on('connection', () => connections++);
+  };
+  let tlsDir: string | undefined;
+  let caFile: string | undefined;
+  let server;
+  if (options.tls) {
+    tlsDir = mkdtempSync(join(tmpdir(), 'momo-https-'));
+    caFile = join(tlsDir, 'cert.pem');
+    const keyFile = join(tlsDir, 'key.pem');
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', keyFile, '-out', caFile, '-days', '2', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+    server = createTlsServer({ key: readFileSync(keyFile), cert: readFileSync(caFile) }, onRequest);
+  } else {
+    server = createServer(onRequest);
+  }
+  server.on(options.tls ? 'secureConnection' : 'connection', () => connections++);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());
@@ -166,7 +184,8 @@ export async function startHttpServer(options: StartHttpServerOptions = {}): Pro
   const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : 0;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
+    caFile,
     port,
     root,
     requests,
@@ -178,6 +197,7 @@ export async function startHttpServer(options: StartHttpServerOptions = {}): Pro
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       if (ownRoot) rmSync(root, { recursive: true, force: true });
+      if (tlsDir) rmSync(tlsDir, { recursive: true, force: true });
     },
   };
 }
