@@ -54,6 +54,19 @@ interface Analysis {
 
 type Style = '' | "'" | '"';
 
+/** Code points of a scalar: the string itself when it is ASCII (one code unit per code point). */
+type Chars = string | string[];
+
+function sub(chars: Chars, a: number, b: number): string {
+  return typeof chars === 'string' ? chars.slice(a, b) : chars.slice(a, b).join('');
+}
+
+const ASCII = /^[\x00-\x7f]*$/;
+
+function codePoints(text: string): Chars {
+  return ASCII.test(text) ? text : [...text];
+}
+
 function isPrintableNonAscii(cp: number): boolean {
   // printable for the emitter with allow_unicode (BOM excluded)
   return (
@@ -62,8 +75,13 @@ function isPrintableNonAscii(cp: number): boolean {
   );
 }
 
+/** Strings that are plain-safe at a glance (hashes, paths, names): skip the character scan. */
+const SIMPLE = /^[A-Za-z0-9_/][A-Za-z0-9_./+=-]*$/;
+const SIMPLE_ANALYSIS: Analysis = { empty: false, multiline: false, allowBlockPlain: true, allowSingleQuoted: true };
+
 /** Mirrors `Emitter.analyze_scalar` for block context with allow_unicode. */
-function analyzeScalar(chars: string[]): Analysis {
+function analyzeScalar(chars: Chars): Analysis {
+  if (typeof chars === 'string' && SIMPLE.test(chars)) return SIMPLE_ANALYSIS;
   const n = chars.length;
   if (n === 0) return { empty: true, multiline: false, allowBlockPlain: true, allowSingleQuoted: true };
   let blockIndicators = false;
@@ -75,7 +93,7 @@ function analyzeScalar(chars: string[]): Analysis {
   let trailingBreak = false;
   let breakSpace = false;
   let spaceBreak = false;
-  const first3 = chars.slice(0, 3).join('');
+  const first3 = sub(chars, 0, 3);
   if (first3 === '---' || first3 === '...') blockIndicators = true;
   let precededByWs = true;
   let followedByWs = n === 1 || WS_ANALYSIS.has(chars[1]!);
@@ -174,7 +192,7 @@ interface Ctx {
 }
 
 class Emitter {
-  private out: string[] = [];
+  private out = '';
   private column = 0;
   private whitespace = true;
   private indention = true;
@@ -185,7 +203,7 @@ class Emitter {
   private flowLevel = 0;
 
   result(): string {
-    return this.out.join('');
+    return this.out;
   }
 
   emitDocument(node: YamlNode): void {
@@ -202,7 +220,7 @@ class Emitter {
 
   private write(data: string, width: number): void {
     this.column += width;
-    this.out.push(data);
+    this.out += data;
   }
 
   private writeIndicator(indicator: string, needWhitespace: boolean, whitespace = false, indention = false): void {
@@ -221,7 +239,7 @@ class Emitter {
     if (this.column < indent) {
       this.whitespace = true;
       const pad = indent - this.column;
-      this.out.push(' '.repeat(pad));
+      this.out += ' '.repeat(pad);
       this.column = indent;
     }
   }
@@ -230,7 +248,7 @@ class Emitter {
     this.whitespace = true;
     this.indention = true;
     this.column = 0;
-    this.out.push(data);
+    this.out += data;
   }
 
   private increaseIndent(flow: boolean, sequence: boolean, indentless = false): void {
@@ -325,7 +343,7 @@ class Emitter {
       // collections as keys are only simple when empty (flow); DVC never writes them
       return key.kind === 'seq' ? key.items.length === 0 : key.pairs.length === 0;
     }
-    const chars = [...key.text];
+    const chars = codePoints(key.text);
     const length = tagLength(key.tag) + chars.length;
     return length < MAX_SIMPLE_KEY_LENGTH && !analyzeScalar(chars).multiline;
   }
@@ -344,13 +362,13 @@ class Emitter {
     let text = node.text;
     // represent_none at the document root writes `null`
     if (ctx.root && node.tag === 'null' && text === '') text = 'null';
-    let chars = [...text];
+    let chars = codePoints(text);
     let a = analyzeScalar(chars);
     let style = this.chooseStyle({ ...node, text }, a, ctx);
     if (style === "'" && node.tag === 'null' && text === '') {
       // process_tag's `alt_null`: a null that would need quotes (a key) is written `null`
       text = 'null';
-      chars = [...text];
+      chars = codePoints(text);
       a = analyzeScalar(chars);
       style = this.chooseStyle({ ...node, text }, a, ctx);
     }
@@ -363,7 +381,7 @@ class Emitter {
 
   // --- scalar writers ---
 
-  private writePlain(chars: string[], split: boolean, root: boolean): void {
+  private writePlain(chars: Chars, split: boolean, root: boolean): void {
     if (root) this.openEnded = true;
     if (chars.length === 0) return;
     if (!this.whitespace) this.write(' ', 1);
@@ -380,7 +398,7 @@ class Emitter {
             this.whitespace = false;
             this.indention = false;
           } else {
-            this.write(chars.slice(start, end).join(''), end - start);
+            this.write(sub(chars, start, end), end - start);
           }
           start = end;
         }
@@ -390,14 +408,14 @@ class Emitter {
         if (len + this.column > BEST_WIDTH && this.indent !== null && this.column > this.indent) {
           this.writeIndent();
         }
-        this.write(chars.slice(start, end).join(''), len);
+        this.write(sub(chars, start, end), len);
         start = end;
       }
       if (ch !== undefined) spaces = ch === ' ';
     }
   }
 
-  private writeSingleQuoted(chars: string[], split: boolean): void {
+  private writeSingleQuoted(chars: Chars, split: boolean): void {
     this.writeIndicator("'", true);
     let spaces = false;
     let breaks = false;
@@ -410,7 +428,7 @@ class Emitter {
           if (start + 1 === end && this.column > BEST_WIDTH && split && start !== 0 && end !== n) {
             this.writeIndent();
           } else {
-            this.write(chars.slice(start, end).join(''), end - start);
+            this.write(sub(chars, start, end), end - start);
           }
           start = end;
         }
@@ -426,7 +444,7 @@ class Emitter {
         }
       } else if (ch === undefined || ch === ' ' || BREAKS.has(ch) || ch === "'") {
         if (start < end) {
-          this.write(chars.slice(start, end).join(''), end - start);
+          this.write(sub(chars, start, end), end - start);
           start = end;
         }
       }
@@ -442,7 +460,7 @@ class Emitter {
     this.writeIndicator("'", false);
   }
 
-  private writeDoubleQuoted(chars: string[], split: boolean): void {
+  private writeDoubleQuoted(chars: Chars, split: boolean): void {
     this.writeIndicator('"', true);
     const n = chars.length;
     let start = 0;
@@ -450,7 +468,7 @@ class Emitter {
       const ch = end < n ? chars[end] : undefined;
       if (ch === undefined || !isRawInDoubleQuotes(ch)) {
         if (start < end) {
-          this.write(chars.slice(start, end).join(''), end - start);
+          this.write(sub(chars, start, end), end - start);
           start = end;
         }
         if (ch !== undefined) {
@@ -464,7 +482,7 @@ class Emitter {
       }
       if (end > 0 && end < n - 1 && (ch === ' ' || start >= end) && this.column + (end - start) > BEST_WIDTH && split) {
         const needBackslash = this.needsBackslash(chars, start, end);
-        const data = chars.slice(start, end).join('') + (needBackslash ? '\\' : '');
+        const data = sub(chars, start, end) + (needBackslash ? '\\' : '');
         if (start < end) start = end;
         this.write(data, [...data].length);
         this.writeIndent();
@@ -483,7 +501,7 @@ class Emitter {
    * The heuristic ruamel.yaml ≥ 0.17.23 uses to decide whether a folded double-quoted line must end
    * in `\` (`write_double_quoted`, the branch citing stackoverflow 75634614).
    */
-  private needsBackslash(chars: string[], start: number, end: number): boolean {
+  private needsBackslash(chars: Chars, start: number, end: number): boolean {
     const n = chars.length;
     let spacePos = chars.indexOf(' ', end);
     if (spacePos < 0) return true;
@@ -495,7 +513,7 @@ class Emitter {
     }
     if (spacePos + 1 >= n) return true; // Python raises IndexError, leaving the backslash
     if (chars[spacePos] === '\n' && chars[spacePos + 1] !== ' ') return true;
-    const word = chars.slice(end, spacePos);
+    const word = sub(chars, end, spacePos);
     if (
       !word.includes('"') &&
       !word.includes("'") &&

@@ -22,6 +22,7 @@ import { dvcError, EXIT } from '../errors/dvc-error.js';
 import type { DvcErrorCode } from '../errors/codes.js';
 import { resolvePlainTag } from './resolve-scalar.js';
 import { PyFloat, YamlTimestamp } from './values.js';
+import { fastParseYaml } from './fast-parse.js';
 
 /** A mapping key as Python can hold it. */
 export type YamlKey = string | number | bigint | boolean | null | PyFloat | YamlTimestamp;
@@ -111,7 +112,7 @@ function syntaxError(
   });
 }
 
-class ConstructError extends Error {
+export class ConstructError extends Error {
   constructor(
     message: string,
     readonly offset: number | undefined,
@@ -173,7 +174,7 @@ function constructFloat(text: string): PyFloat {
 }
 
 /** Converts a scalar given its resolved tag. */
-function constructScalar(tag: string, text: string, offset: number | undefined): YamlValue {
+export function constructScalar(tag: string, text: string, offset: number | undefined): YamlValue {
   switch (tag) {
     case 'str':
       return text;
@@ -216,7 +217,7 @@ export function keyToString(k: YamlKey): string {
 }
 
 /** Python equality for hashable keys (1 == 1.0 == True). */
-function keyIdentity(k: YamlKey): string {
+export function keyIdentity(k: YamlKey): string {
   if (k === null) return 'n';
   if (typeof k === 'boolean') return `#${k ? 1 : 0}`;
   if (typeof k === 'number' || typeof k === 'bigint') return `#${k}`;
@@ -405,6 +406,30 @@ function findBlockContextTab(text: string): number | undefined {
  *   the offending source line
  */
 export function parseYaml<T = YamlValue>(text: string, file: string, options: ParseYamlOptions = {}): ParsedYaml<T> {
+  if (options.mappings === 'map') {
+    // DVC-layout files (dvc.lock, DVC-written dvc.yaml) load through the fast path; positions are
+    // only needed for error messages, so the full parse happens lazily then
+    const fast = fastParseYaml(text);
+    if (fast !== undefined) {
+      let full: ParsedYaml<T> | undefined;
+      const getFull = () => (full ??= fullParseYaml<T>(text, file, options));
+      const lines = text.split(/\r\n|\r|\n/);
+      return {
+        data: (isFalsyPython(fast) ? new Map() : fast) as T,
+        text,
+        file,
+        locate: (p) => getFull().locate(p),
+        locateKey: (p) => getFull().locateKey(p),
+        errorPosition: (p) => getFull().errorPosition(p),
+        sourceLine: (n) => lines[n - 1] ?? '',
+      };
+    }
+  }
+  return fullParseYaml<T>(text, file, options);
+}
+
+/** The general parser (no fast path); `parseYaml` uses it for anything outside DVC's own layout. */
+export function fullParseYaml<T = YamlValue>(text: string, file: string, options: ParseYamlOptions = {}): ParsedYaml<T> {
   const code = options.code ?? DEFAULT_CODE;
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, {
