@@ -234,3 +234,25 @@ describe('def paths', () => {
     expect(defPathOf('./data/', { root: '/repo', wdir: '/repo' })).toBe('./data/');
   });
 });
+
+describe('dvc.yaml validation messages', () => {
+  it('names the file, the key path, the line and column, with the source excerpt (§16.3 #32)', () => {
+    let err: unknown;
+    try {
+      parsePipeline({ text: 'stages:\n  train:\n    cmd: echo hi\n    foo: 1\n' });
+    } catch (e) {
+      err = e;
+    }
+    expect(isMomoError(err, 'PIPELINE_FILE_INVALID')).toBe(true);
+    expect((err as Error).message).toBe(
+      "'./dvc.yaml' validation failed.\n\nextra keys not allowed, in stages -> train -> foo, line 3, column 5\n  2 │   train:\n  3 │     cmd: echo hi\n  4 │     foo: 1",
+    );
+    expect((err as { exitCode: number }).exitCode).toBe(255);
+  });
+
+  it('counts several errors and reads an empty file as an empty pipeline', () => {
+    expect(() => parsePipeline({ text: 'stages:\n  a:\n    deps: [1]\n' })).toThrow("'./dvc.yaml' validation failed: 2 errors.");
+    expect(() => parsePipeline({ text: '- a\n' })).toThrow("'./dvc.yaml' validation failed: expected a dictionary.");
+    expect(loadPipeline({ text: '', load: () => ({ status: 'missing' }) }).stages).toEqual([]);
+  });
+});
