@@ -74,3 +74,8 @@ export const TRANSIENT_ERRNOS: ReadonlySet<string> = new Set([
   'UND_ERR_SOCKET',
   'ERR_STREAM_PREMATURE_CLOSE',
 ]);
+
+/** True for Node's TLS certificate/handshake error codes (self-signed, unknown CA, expired…). */
+export function isTlsError(code: string | undefined): boolean {
+  return code !== undefined && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|ERR_SSL|SSL_/i.test(code);
+}

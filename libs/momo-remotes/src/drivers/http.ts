@@ -6,7 +6,7 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { isMomoError, type MomoError } from '@momo/errors';
 import { BaseRemote, type RemoteOp } from '../base-remote.js';
-import { remoteError, describeCause, UNREACHABLE_ERRNOS, TRANSIENT_ERRNOS } from '../errors.js';
+import { remoteError, describeCause, isTlsError, UNREACHABLE_ERRNOS, TRANSIENT_ERRNOS } from '../errors.js';
 import { progressTap, type ProgressCounter } from '../progress.js';
 import type { RetryOptions } from '../retry.js';
 import type { RemoteCapabilities, RemoteStat } from '../remote.js';
@@ -62,7 +62,6 @@ interface DigestChallenge {
   nc: number;
 }
 
-const TLS_ERRORS = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|SSL/i;
 const MAX_REDIRECTS = 5;
 const SMALL_UPLOAD = 4 * 1024 * 1024;
 
@@ -249,10 +248,10 @@ export class HttpRemote extends BaseRemote {
       });
     }
     const code = (error as NodeJS.ErrnoException)?.code ?? '';
-    if (UNREACHABLE_ERRNOS.has(code) || TLS_ERRORS.test(code)) {
-      const what = code === 'ENOTFOUND' || code === 'EAI_AGAIN' ? `unknown host '${this.base.hostname}'` : TLS_ERRORS.test(code) ? `TLS verification of ${this.base.host} failed (${code})` : `cannot connect to ${this.base.host} (${describeCause(error)})`;
+    if (UNREACHABLE_ERRNOS.has(code) || isTlsError(code)) {
+      const what = code === 'ENOTFOUND' || code === 'EAI_AGAIN' ? `unknown host '${this.base.hostname}'` : isTlsError(code) ? `TLS verification of ${this.base.host} failed (${code})` : `cannot connect to ${this.base.host} (${describeCause(error)})`;
       return remoteError(this.scheme, 'REMOTE_UNREACHABLE', `${what} for remote ${this.describe()}`, {
-        hint: TLS_ERRORS.test(code) ? `point ssl_verify at the CA bundle with \`dvc remote modify ${this.name ?? '<name>'} ssl_verify <path>\`` : 'check the URL and the network',
+        hint: isTlsError(code) ? `point ssl_verify at the CA bundle with \`dvc remote modify ${this.name ?? '<name>'} ssl_verify <path>\`` : 'check the URL and the network',
         data: { op, path, code },
         cause: error,
       });

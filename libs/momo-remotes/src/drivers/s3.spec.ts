@@ -173,6 +173,24 @@ describe('s3 errors and credentials', () => {
     expect(profileRegion(text, 'y')).toBeUndefined();
   });
 
+  it('talks HTTPS to an endpoint, checking its certificate unless ssl_verify says otherwise', async () => {
+    const tls = await startS3Server({ tls: true });
+    try {
+      const base = { url: `s3://${tls.bucket}/x`, endpointUrl: tls.endpoint, accessKeyId: tls.accessKeyId, secretAccessKey: tls.secretAccessKey, retry: { retries: 0 } };
+      const strict = createS3Remote(base);
+      expect(await codeOf(strict.exists('a'))).toBe('REMOTE_UNREACHABLE');
+      await strict.close();
+      for (const sslVerify of [false, tls.caFile!]) {
+        const r = createS3Remote({ ...base, sslVerify });
+        await r.write('a', 'over tls');
+        expect((await r.readFile('a')).toString()).toBe('over tls');
+        await r.close();
+      }
+    } finally {
+      await tls.stop();
+    }
+  });
+
   it('rejects a URL without a bucket', () => {
     expect(() => createS3Remote({ url: 's3://' })).toThrow(expect.objectContaining({ code: 'REMOTE_URL_INVALID' }));
   });

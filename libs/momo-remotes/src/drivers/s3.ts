@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { isMomoError, type MomoError } from '@momo/errors';
 import { BaseRemote, type RemoteOp } from '../base-remote.js';
-import { remoteError, describeCause, UNREACHABLE_ERRNOS, TRANSIENT_ERRNOS } from '../errors.js';
+import { remoteError, describeCause, isTlsError, UNREACHABLE_ERRNOS, TRANSIENT_ERRNOS } from '../errors.js';
 import { importOptional } from '../lazy-import.js';
 import { joinPath, checkPath } from '../paths.js';
 import { mapLimit } from '../concurrency.js';
@@ -501,6 +501,13 @@ export class S3Remote extends BaseRemote {
       });
     }
     const errno = (error as NodeJS.ErrnoException)?.code;
+    if (isTlsError(errno)) {
+      return remoteError('s3', 'REMOTE_UNREACHABLE', `TLS verification of ${this.endpoint()?.host ?? 'the S3 endpoint'} failed (${errno}) for remote ${this.describe()}`, {
+        hint: `point ssl_verify at the CA bundle with \`dvc remote modify ${this.name ?? '<name>'} ssl_verify <path>\``,
+        data: { op, path, errno },
+        cause: error,
+      });
+    }
     if ((errno && UNREACHABLE_ERRNOS.has(errno)) || code === 'TimeoutError') {
       return remoteError('s3', 'REMOTE_UNREACHABLE', `cannot reach the S3 endpoint ${this.endpoint() ?? `of bucket '${this.bucket}'`} for remote ${this.describe()}: ${describeCause(error)}`, {
         hint: 'check `endpointurl`, the network, and that the service is up',

@@ -7,7 +7,7 @@
  * (`go install github.com/versity/versitygw/cmd/versitygw@v1.8.0`, ~2.5 min cold) into
  * `~/.cache/momo-tools/versitygw-v1.8.0/`; `.ci/run` calls that script.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync, existsSync, realpathSync } from 'node:fs';
 import { tmpdir, homedir } from 'node:os';
 import { join, delimiter } from 'node:path';
@@ -35,8 +35,10 @@ export function findVersitygw(): string {
 
 /** A running S3 server. */
 export interface S3Server {
-  /** `http://127.0.0.1:<port>` */
+  /** `http://127.0.0.1:<port>` (`https://…` with `tls`) */
   readonly endpoint: string;
+  /** With `tls`: the self-signed certificate, usable as a CA bundle. */
+  readonly caFile?: string;
   readonly port: number;
   readonly region: string;
   readonly accessKeyId: string;
@@ -54,6 +56,8 @@ export interface S3Server {
 export interface StartS3ServerOptions {
   bucket?: string;
   region?: string;
+  /** Serve HTTPS with a fresh self-signed certificate for 127.0.0.1 (made with `openssl`). */
+  tls?: boolean;
 }
 
 /** Starts versitygw on a free loopback port with fresh root credentials and one bucket. */
@@ -69,6 +73,14 @@ export async function startS3Server(options: StartS3ServerOptions = {}): Promise
   const region = options.region ?? 'us-east-1';
   const accessKeyId = `MOMO${Math.random().toString(36).slice(2, 10).toUpperCase()}`;
   const secretAccessKey = `secret-${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}`;
+  const tlsArgs: string[] = [];
+  let caFile: string | undefined;
+  if (options.tls) {
+    caFile = join(dir, 'cert.pem');
+    const keyFile = join(dir, 'key.pem');
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', keyFile, '-out', caFile, '-days', '2', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+    tlsArgs.push('--cert', caFile, '--key', keyFile);
+  }
 
   let proc: ChildProcess | undefined;
   let port = 0;
@@ -78,7 +90,7 @@ export async function startS3Server(options: StartS3ServerOptions = {}): Promise
     output = '';
     const p = spawn(
       bin,
-      ['--access', accessKeyId, '--secret', secretAccessKey, '--region', region, '--port', `127.0.0.1:${port}`, '--keep-alive', '--quiet', 'posix', dataDir],
+      ['--access', accessKeyId, '--secret', secretAccessKey, '--region', region, '--port', `127.0.0.1:${port}`, ...tlsArgs, '--keep-alive', '--quiet', 'posix', dataDir],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     p.stdout!.on('data', (d: Buffer) => (output += d.toString()));
@@ -101,7 +113,8 @@ export async function startS3Server(options: StartS3ServerOptions = {}): Promise
   const killOnExit = () => child.kill('SIGKILL');
   process.once('exit', killOnExit);
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
+    caFile,
     port,
     region,
     accessKeyId,
