@@ -24,12 +24,12 @@ it('exports a stable public surface', () => {
       "createDuckDbDocumentStore",
       "createMemoryDocumentStore",
       "exportDocuments",
-      "filterTarget",
       "importDocuments",
       "indexedText",
       "matchesFilter",
       "normalizeDocument",
       "parseFilter",
+      "resolveFilterPath",
       "serializeDocumentLine",
       "tokenize",
     ]

@@ -110,17 +110,18 @@ export function parseFilter(filter: DocumentFilter | undefined): FilterNode | un
   return children.length === 1 ? children[0] : { type: 'and', children };
 }
 
-/** The object filter paths resolve against: `{ id, title, ...metadata }`. */
-export function filterTarget(doc: StoredDocument): { [key: string]: JsonValue | undefined } {
-  return { id: doc.id, title: doc.title, ...(doc.metadata as { [key: string]: JsonValue | undefined }) };
-}
-
-function resolvePath(target: { [key: string]: JsonValue | undefined }, path: string[]): JsonValue | undefined {
-  let cur: JsonValue | undefined = target as JsonValue;
-  for (const seg of path) {
+/**
+ * The value at a filter path: `id` and `title` are the document's own fields, everything else is read
+ * from `metadata` (`custom.a.b` descends through objects only, never into arrays).
+ */
+export function resolveFilterPath(doc: StoredDocument, path: readonly string[]): JsonValue | undefined {
+  const root = path[0];
+  if (root === 'id') return doc.id;
+  if (root === 'title') return doc.title;
+  let cur = (doc.metadata as { [key: string]: JsonValue | undefined })[root];
+  for (let i = 1; i < path.length && cur !== undefined; i++) {
     if (cur === null || typeof cur !== 'object' || Array.isArray(cur)) return undefined;
-    cur = (cur as { [key: string]: JsonValue })[seg];
-    if (cur === undefined) return undefined;
+    cur = (cur as { [key: string]: JsonValue })[path[i]];
   }
   return cur;
 }
@@ -147,15 +148,15 @@ function matchesEq(v: JsonValue | undefined, x: FilterScalar): boolean {
 }
 
 /** Evaluates a parsed filter against a document (the reference semantics every driver must match). */
-export function matchesFilter(node: FilterNode | undefined, target: { [key: string]: JsonValue | undefined }): boolean {
+export function matchesFilter(node: FilterNode | undefined, doc: StoredDocument): boolean {
   if (!node) return true;
   switch (node.type) {
     case 'and':
-      return node.children.every((c) => matchesFilter(c, target));
+      return node.children.every((c) => matchesFilter(c, doc));
     case 'or':
-      return node.children.some((c) => matchesFilter(c, target));
+      return node.children.some((c) => matchesFilter(c, doc));
     case 'field': {
-      const v = resolvePath(target, node.path);
+      const v = resolveFilterPath(doc, node.path);
       switch (node.op) {
         case 'eq':
           return matchesEq(v, node.value as FilterScalar);

@@ -28,7 +28,7 @@ export {
 export { createMemoryDocumentStore } from './drivers/memory.js';
 export { tokenize, STOPWORDS, indexedText } from './tokenize.js';
 export { computeDocumentId, normalizeDocument } from './documents.js';
-export { parseFilter, matchesFilter, filterTarget } from './filters.js';
+export { parseFilter, matchesFilter, resolveFilterPath } from './filters.js';
 export type { FilterNode, FieldOp } from './filters.js';
 export { LexicalIndex, bm25Idf, bm25Term } from './lexical-index.js';
 export { exportDocuments, importDocuments, serializeDocumentLine } from './export.js';

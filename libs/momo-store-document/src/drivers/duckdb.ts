@@ -4,7 +4,7 @@ import { MomoError } from '@momo/errors';
 import type { DuckDBConnection, DuckDBInstance, DuckDBPreparedStatement, DuckDBValue } from '@duckdb/node-api';
 import type { DocumentFilter, DocumentMetadata, DocumentSearchHit, DocumentStore, JsonValue, StoredDocument } from '../types.js';
 import { copyDocument, normalizeDocument } from '../documents.js';
-import { filterTarget, matchesFilter, parseFilter } from '../filters.js';
+import { matchesFilter, parseFilter } from '../filters.js';
 import { LexicalIndex } from '../lexical-index.js';
 import { indexedText, tokenize } from '../tokenize.js';
 import { resolveListOptions, resolveSearchOptions } from '../search-options.js';
@@ -330,7 +330,7 @@ export async function createDuckDbDocumentStore(options: DuckDbDocumentStoreOpti
         const m = await ensureModel();
         if (m.docs) {
           const docs = m.docs;
-          const accept = node ? (id: string) => matchesFilter(node, filterTarget(docs.get(id)!)) : undefined;
+          const accept = node ? (id: string) => matchesFilter(node, docs.get(id)!) : undefined;
           return m.index.search(terms, { limit, threshold, accept }).map((h): DocumentSearchHit => {
             const id = m.index.idAt(h.ordinal);
             return { id, score: h.score, document: copyDocument(docs.get(id)!) };

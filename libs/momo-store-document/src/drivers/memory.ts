@@ -1,7 +1,7 @@
 import { MomoError } from '@momo/errors';
 import type { DocumentFilter, DocumentStore, StoredDocument } from '../types.js';
 import { copyDocument, normalizeDocument } from '../documents.js';
-import { filterTarget, matchesFilter, parseFilter } from '../filters.js';
+import { matchesFilter, parseFilter } from '../filters.js';
 import { LexicalIndex } from '../lexical-index.js';
 import { indexedText, tokenize } from '../tokenize.js';
 import { resolveListOptions, resolveSearchOptions } from '../search-options.js';
@@ -43,7 +43,7 @@ export function createMemoryDocumentStore(): DocumentStore {
     const node = parseFilter(filters);
     sortedIds ??= [...docs.keys()].sort(compareCodePoints);
     if (!node) return sortedIds;
-    return sortedIds.filter((id) => matchesFilter(node, filterTarget(docs.get(id)!)));
+    return sortedIds.filter((id) => matchesFilter(node, docs.get(id)!));
   };
 
   return {
@@ -100,7 +100,7 @@ export function createMemoryDocumentStore(): DocumentStore {
       }
       const { limit, threshold } = resolveSearchOptions(options);
       const node = parseFilter(options.filters);
-      const accept = node ? (id: string) => matchesFilter(node, filterTarget(docs.get(id)!)) : undefined;
+      const accept = node ? (id: string) => matchesFilter(node, docs.get(id)!) : undefined;
       return index.search(tokenize(query), { limit, threshold, accept }).map((h) => {
         const id = index.idAt(h.ordinal);
         return { id, score: h.score, document: copyDocument(docs.get(id)!) };
