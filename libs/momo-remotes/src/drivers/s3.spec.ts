@@ -132,6 +132,13 @@ describe('s3 errors and credentials', () => {
     await r.close();
   });
 
+  it('sends unsigned requests with allow_anonymous_login, which a signing server refuses', async () => {
+    const r = remote({ accessKeyId: undefined, secretAccessKey: undefined, anonymous: true });
+    expect(await codeOf(r.write('anon', 'x'))).toBe('REMOTE_PERMISSION_DENIED');
+    expect(existsSync(join(server.dataDir, server.bucket, 'dvcstore', 'anon'))).toBe(false);
+    await r.close();
+  });
+
   it('reports a missing bucket as REMOTE_BUCKET_MISSING', async () => {
     const r = remote({ url: 's3://no-such-bucket/x' });
     expect(await codeOf(r.write('x', 'x'))).toBe('REMOTE_BUCKET_MISSING');

@@ -330,12 +330,9 @@ export class S3Remote extends BaseRemote {
   private async credentials(): Promise<SigV4Credentials | null> {
     const o = this.options;
     if (o.accessKeyId && o.secretAccessKey) return { accessKeyId: o.accessKeyId, secretAccessKey: o.secretAccessKey, sessionToken: o.sessionToken };
-    try {
-      return await (await this.sdk()).client.config.credentials();
-    } catch (e) {
-      if (o.anonymous) return null;
-      throw e;
-    }
+    // allow_anonymous_login: unsigned requests, without probing any credential source (s3fs `anon`).
+    if (o.anonymous && !o.profile && !o.credentialPath) return null;
+    return (await this.sdk()).client.config.credentials();
   }
 
   // ---- the lean REST transport --------------------------------------------------------------
