@@ -15,6 +15,9 @@ if [ ! -x /usr/sbin/sshd ]; then
 fi
 
 if [ ! -x "$CACHE/versitygw" ]; then
+  if ! command -v go >/dev/null 2>&1 && [ -x /usr/local/go/bin/go ]; then
+    export PATH="$PATH:/usr/local/go/bin"
+  fi
   if ! command -v go >/dev/null 2>&1; then
     echo "install-test-servers: Go is needed to build versitygw (the S3 test server)" >&2
     exit 1
