@@ -13,6 +13,7 @@ import {
   editLevel,
   levelFile,
   loadLevel,
+  loadToLevel,
   type ConfigContext,
 } from '../config/config-levels.js';
 import { flattenTree, isTree, type ConfigLeaf, type ConfigTree } from '../config/config-tree.js';
@@ -48,6 +49,9 @@ export function openConfigContext(opts: ConfigCommandOptions): ConfigContext {
     }
     levelFile(ctx, opts.level);
   }
+  // DVC's config commands load every level before doing anything (CmdConfig.__init__ builds
+  // `Config(validate=False)`), so a file that cannot be parsed fails every config command
+  loadToLevel(ctx);
   return ctx;
 }
 

@@ -97,6 +97,8 @@ function configError(ctx: ConfigContext, file: string, text: string, line?: numb
 }
 
 function readText(ctx: ConfigContext, file: string): string | undefined {
+  // most levels have no file: a non-throwing stat first is much cheaper than a failed read
+  if (!statSync(file, { throwIfNoEntry: false })) return undefined;
   let buf: Buffer;
   try {
     buf = readFileSync(file);
@@ -155,7 +157,7 @@ function parseLevelText(ctx: ConfigContext, file: string, text: string | undefin
       if (e instanceof IniInterpolationError) {
         const shown = displayConfigFile(ctx, file);
         throw dvcError('CONFIG_INVALID', `${e.message} (in '${shown}')`, {
-          hint: `fix the %(name)s reference in '${shown}' (write %% for a literal percent sign)`,
+          hint: `fix the %(name)s reference in '${shown}': configobj replaces it with the key of that name from the same or an enclosing section`,
           exitCode: EXIT.UNEXPECTED,
           data: { file },
         });
@@ -253,7 +255,7 @@ export function validateMerged(ctx: ConfigContext, tree: ConfigTree, overlay?: L
     if (overlay && file === ctx.files[overlay.level]) {
       const shown = displayConfigFile(ctx, file);
       throw dvcError('CONFIG_INVALID', `config file error: ${e.render()} (in '${shown}' after this change; nothing was written)`, {
-        hint: 'check the key and value against `dvc config` documentation: https://dvc.org/doc/command-reference/config',
+        hint: 'see https://dvc.org/doc/command-reference/config for the keys and values each section accepts',
         exitCode: EXIT.CONFIG,
         data: { file },
       });
@@ -277,9 +279,10 @@ export function serializeLevel(ctx: ConfigContext, tree: ConfigTree, file: strin
     text = serializeIni(toWriteTree(packNamed(tree)));
   } catch (e) {
     if (!(e instanceof IniQuoteError)) throw e;
+    // DVC crashes here ("unexpected error", 255) after truncating the file; momo refuses first
     throw dvcError('CONFIG_VALUE_UNWRITABLE', `config file error: ${e.message} ('${displayConfigFile(ctx, file)}' was not changed)`, {
-      hint: 'a config value cannot contain both kinds of triple quotes, or a newline inside a list or key',
-      exitCode: EXIT.CONFIG,
+      hint: "configobj cannot write this text: a name or list item may not hold both ' and \", nor a newline, and no value may hold ''' or \"\"\"",
+      exitCode: EXIT.UNEXPECTED,
       data: { file, value: e.value },
     });
   }

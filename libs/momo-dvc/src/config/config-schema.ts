@@ -520,17 +520,24 @@ export interface SchemaResult {
  */
 export function validateConfigTree(tree: ConfigTree): SchemaResult {
   const warnings: string[] = [];
-  const schema = buildSchema((keys) => {
+  featureSink = (keys) => {
     const paths = [...keys].sort().map((k) => `'feature.${k}'`).join(', ');
     warnings.push(`${paths} config option${keys.length === 1 ? ' is' : 's are'} unsupported`);
-  });
+  };
+  schema ??= buildSchema((keys) => featureSink?.(keys));
   try {
     return { value: schema([], tree) as ValidatedTree, warnings };
   } catch (e) {
     if (e instanceof MultipleInvalid) throw e.errors[0];
     throw e;
+  } finally {
+    featureSink = undefined;
   }
 }
+
+/** The compiled schema (built once) and where it reports dropped `feature.*` keys. */
+let schema: Validator | undefined;
+let featureSink: ((keys: string[]) => void) | undefined;
 
 /**
  * Validates one resolved remote section on its own, as DVC's `get_cloud_fs` does (errors carry

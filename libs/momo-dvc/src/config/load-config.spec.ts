@@ -216,6 +216,50 @@ describe('loadConfig accessors', () => {
   });
 });
 
+/** Remote look-ups whose effective local path (or error) must equal DVC's `get_cloud_fs` / `get_remote`. */
+const REMOTE_CASES: Array<[string, Files, string | undefined]> = [
+  ['remote:// to an absolute local base (scenario 117)', { repo: '[remote "base"]\nurl = /data\n[remote "child"]\nurl = remote://base/sub/dir\n' }, 'child'],
+  ['remote:// to a base relative to .dvc/', { repo: '[remote "base"]\nurl = ../store\n[remote "child"]\nurl = remote://base/x\n' }, 'child'],
+  ['a chain of remote:// references', { repo: '[remote "c"]\nurl = /c\n[remote "b"]\nurl = remote://c/b\n[remote "a"]\nurl = remote://b/a\n' }, 'a'],
+  ['a base defined in the global config', { global: '[remote "base"]\nurl = ../gstore\n', repo: '[remote "child"]\nurl = remote://BASE/p/q\n' }, 'child'],
+  ['a base url ending with a slash', { repo: '[remote "base"]\nurl = /data/\n[remote "child"]\nurl = remote://base/sub\n' }, 'child'],
+  ['the default remote', { repo: '[core]\nremote = Main\n[remote "main"]\nurl = ../m\n' }, undefined],
+  ['no remote at all', { repo: '' }, undefined],
+  ['remotes but no default', { repo: '[remote "a"]\nurl = /a\n' }, undefined],
+  ['an unknown name', { repo: '[remote "a"]\nurl = /a\n' }, 'Nope'],
+  ['a reference to an unknown base', { repo: '[remote "a"]\nurl = remote://missing/x\n' }, 'a'],
+];
+
+describe('resolveRemoteConfig (differential against DVC 3.67.1 get_cloud_fs)', () => {
+  const setups = REMOTE_CASES.map(([, files]) => setup(files));
+  const answer = askPython({
+    remote: setups.map((s, i) => ({
+      dvc_dir: join(s.root, '.dvc'),
+      global_dir: s.env.DVC_GLOBAL_CONFIG_DIR,
+      system_dir: s.env.DVC_SYSTEM_CONFIG_DIR,
+      name: REMOTE_CASES[i][2],
+      command: 'push',
+    })),
+  });
+
+  REMOTE_CASES.forEach(([name, , remote], i) => {
+    it(`matches DVC: ${name}`, () => {
+      const want = answer.remote[i];
+      let got: { ok: unknown } | { error: string };
+      try {
+        const r = resolveRemoteConfig(loadConfig({ root: setups[i].root, env: setups[i].env }), { name: remote, command: 'push' });
+        got = { ok: { protocol: r.scheme === '' ? 'local' : r.scheme, path: r.url } };
+      } catch (e) {
+        if (!isMomoError(e)) throw e;
+        got = { error: e.message };
+      }
+      if ('crash' in want) throw new Error(`DVC crashed: ${want.crash}`);
+      if ('ok' in want) expect(got).toEqual({ ok: { protocol: want.ok.protocol, path: want.ok.path } });
+      else expect(got).toEqual({ error: want.error });
+    });
+  });
+});
+
 describe('resolveRemoteConfig', () => {
   function load(files: Files): DvcConfig {
     const { root, env } = setup(files);

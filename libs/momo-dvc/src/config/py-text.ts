@@ -125,11 +125,19 @@ export function pyFloat(s: string): number | undefined {
   return Number.parseFloat(t.replace(/_/g, ''));
 }
 
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
 /**
  * Decodes UTF-8 strictly. On invalid input returns the error text CPython's decoder produces
  * (`'utf-8' codec can't decode byte 0xff in position 3: invalid start byte`).
  */
 export function decodeUtf8(buf: Uint8Array): { text: string } | { error: string } {
+  try {
+    // a BOM stays in the text, as with Python's 'utf-8' codec
+    return { text: STRICT_UTF8.decode(buf) };
+  } catch {
+    // invalid input: find the offending bytes below to word the error like CPython
+  }
   const bad = findUtf8Error(buf);
   if (!bad) return { text: Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength).toString('utf8') };
   const { start, end, reason } = bad;

@@ -6,6 +6,8 @@
 #         "write": [tree, ...],             configobj ConfigObj(dict).write()
 #         "load": [{"dvc_dir": abs, "global_dir": abs, "system_dir": abs}, ...]}
 #                                           DVC Config(dvc_dir) load + validate of the files there
+#         "remote": [{...load request..., "name": str|null, "command": str}, ...]}
+#                                           DVC get_remote / get_cloud_fs: protocol and path
 # Trees are tagged so order survives JSON: {"s": [[key, node], ...]} is a section, {"v": value}
 # a scalar (string, list of strings, bool or int).
 import io
@@ -79,6 +81,33 @@ def load(req):
         return {"crash": f"{type(exc).__name__}: {exc}"}
 
 
+def remote(req):
+    from dvc.config import Config, ConfigError
+    from dvc.data_cloud import DataCloud
+    from dvc.fs import get_cloud_fs
+
+    os.environ["DVC_GLOBAL_CONFIG_DIR"] = req["global_dir"]
+    os.environ["DVC_SYSTEM_CONFIG_DIR"] = req["system_dir"]
+    try:
+        conf = Config(req["dvc_dir"])
+        name = req.get("name") or conf["core"].get("remote")
+        if not name:
+            # DataCloud.get_remote only needs `repo.config` and `str(repo)` to build its message
+            class FakeRepo:
+                config = conf
+
+                def __str__(self):
+                    return os.path.dirname(req["dvc_dir"])
+
+            DataCloud(FakeRepo()).get_remote(command=req.get("command", "<command>"))
+        cls, fs_conf, path = get_cloud_fs(conf, name=name)
+        return {"ok": {"protocol": cls.protocol, "path": path}}
+    except ConfigError as exc:
+        return {"error": str(exc)}
+    except Exception as exc:  # noqa: BLE001
+        return {"crash": f"{type(exc).__name__}: {exc}"}
+
+
 def main():
     req = json.load(sys.stdin)
     with tempfile.TemporaryDirectory() as tmp:
@@ -87,6 +116,7 @@ def main():
             "quote": [quote(v, m) for v, m in req.get("quote", [])],
             "write": [write(t) for t in req.get("write", [])],
             "load": [load(r) for r in req.get("load", [])],
+            "remote": [remote(r) for r in req.get("remote", [])],
         }
     json.dump(out, sys.stdout)
 

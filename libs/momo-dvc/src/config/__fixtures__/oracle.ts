@@ -11,6 +11,7 @@ export interface OracleRequest {
   quote?: Array<[unknown, boolean]>;
   write?: Tagged[];
   load?: Array<{ dvc_dir: string; global_dir: string; system_dir: string }>;
+  remote?: Array<{ dvc_dir: string; global_dir: string; system_dir: string; name?: string; command?: string }>;
 }
 
 export type OracleResult<T> = { ok: T } | { error: string; type?: string } | { crash: string };
@@ -20,6 +21,7 @@ export interface OracleAnswer {
   quote: Array<OracleResult<string>>;
   write: Array<OracleResult<string>>;
   load: Array<OracleResult<Tagged>>;
+  remote: Array<OracleResult<{ protocol: string | string[]; path: string }>>;
 }
 
 const SCRIPT = join(dirname(fileURLToPath(import.meta.url)), 'config_oracle.py');
