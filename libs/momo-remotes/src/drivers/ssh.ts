@@ -226,7 +226,10 @@ export class SshRemote extends BaseRemote {
     await new Promise<void>((resolve, reject) => {
       let i = 0;
       client.once('ready', () => resolve());
-      client.once('error', (e: Error & { level?: string }) => reject(this.connectError(e, verdict, presented, attempts.reasons)));
+      client.once('error', (e: Error & { level?: string }) => {
+        client.end();
+        reject(this.connectError(e, verdict, presented, attempts.reasons));
+      });
       client.connect({
         host,
         port,
@@ -262,7 +265,7 @@ export class SshRemote extends BaseRemote {
 
   private loadKnownHosts(): KnownHostEntry[] {
     const files = this.options.knownHostsFiles ?? [join(this.home, '.ssh', 'known_hosts'), '/etc/ssh/ssh_known_hosts'];
-    return files.flatMap((f) => (existsSync(f) ? parseKnownHosts(readFileSync(this.expandHome(f), 'utf8')) : []));
+    return files.map((f) => this.expandHome(f)).flatMap((f) => (existsSync(f) ? parseKnownHosts(readFileSync(f, 'utf8')) : []));
   }
 
   /** The auth methods to try, in order, and why configured keys were left out. */
