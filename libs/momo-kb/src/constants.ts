@@ -10,16 +10,6 @@ export const KB_CHUNKS_FILE = 'chunks.jsonl';
 export const KB_DOCUMENTS_FILE = 'documents.jsonl';
 export const KB_SKIPPED_FILE = 'skipped.json';
 
-/** File names of the exported vectors (`data/vectors/`). */
-export const VECTORS_MANIFEST_FILE = 'manifest.json';
-export const VECTORS_IDS_FILE = 'ids.json';
-export const VECTORS_DATA_FILE = 'vectors.f32';
-
-/** File names of the exported code graph (`data/graphs/`). */
-export const GRAPH_MANIFEST_FILE = 'manifest.json';
-export const GRAPH_NODES_FILE = 'nodes.jsonl';
-export const GRAPH_EDGES_FILE = 'edges.jsonl';
-
 /** Defaults of the ingestion params (`kb_config.*` in params.yaml). */
 export const DEFAULT_CHUNK_SIZE = 1500;
 export const DEFAULT_CHUNK_OVERLAP = 200;

@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import { basename, isAbsolute, relative, resolve, sep } from 'node:path';
 import { EXIT, MomoError } from '@momo/errors';
 import type { GraphStore, TraversalResult } from '@momo/graph-store';
+import type { VectorStore } from '@momo/vector-store';
 import type { DocumentFilter, DocumentInput, DocumentStore, SaveDocumentResult, StoredDocument } from '@momo/store-document';
 import {
   DEFAULT_CHUNK_OVERLAP,
@@ -62,6 +63,12 @@ export interface KnowledgeBaseOptions {
   rankWeights?: Partial<RankWeights>;
   /** Only index these languages (others are skipped as `unsupported`). @default all */
   languages?: KbLanguage[];
+  /**
+   * How `buildVectors` indexes the vectors: `exact` (brute force; the default) or `hnsw` (an
+   * approximate graph index from @momo/vector-store, which then also proposes search candidates
+   * that BM25 missed). @default 'exact'
+   */
+  vectorIndex?: 'exact' | 'hnsw';
   /** Worker threads for parsing. @default the number of CPUs (at most 8) */
   jobs?: number;
   /** Parse on worker threads only when at least this many files are new or changed. @default 400 */
@@ -212,6 +219,9 @@ export class KnowledgeBase {
   private graphStoreLoaded = false;
   private vectorsDir: string | undefined;
   private graphsDir: string | undefined;
+  /** Approximate (HNSW) vector index over the chunks, when built or loaded with `vectorIndex: 'hnsw'`. */
+  private annStore: VectorStore | undefined;
+  private annIndexOf: Map<string, number> | undefined;
   /** Vectors read by {@link load}: chunk id -> vector (used when the chunk set matches). */
   private preloadedVectors: { embedderId: string; ids: string[]; data: Float32Array; dimension: number } | undefined;
 
@@ -501,6 +511,7 @@ export class KnowledgeBase {
       });
       this.engine = new HybridSearch({ chunks, signals, weights: this.rankWeights });
       this.engineChunks = chunks;
+      this.annIndexOf = new Map(chunks.map((c, i) => [c.id, i]));
     }
     if (withVectors && !this.engine.hasVectors) {
       const embedder = await this.getEmbedder();
@@ -569,7 +580,20 @@ export class KnowledgeBase {
         });
       }
     }
-    return engine.search(query, { limit, threshold: options.threshold, filters: options.filters, mode, explain: options.explain, queryVector }, documents);
+    let vectorCandidates: number[] | undefined;
+    if (mode === 'hybrid' && queryVector && this.annStore && this.annIndexOf) {
+      const ann = await this.annStore.search(queryVector, { limit: 20 });
+      vectorCandidates = [];
+      for (const h of ann) {
+        const i = this.annIndexOf.get(h.id);
+        if (i !== undefined) vectorCandidates.push(i);
+      }
+    }
+    return engine.search(
+      query,
+      { limit, threshold: options.threshold, filters: options.filters, mode, explain: options.explain, queryVector, vectorCandidates },
+      documents,
+    );
   }
 
   /** Changes ranking weights for the following searches (the index is not rebuilt). */
@@ -751,14 +775,18 @@ export class KnowledgeBase {
     const engine = await this.ensureEngine(true);
     void engine;
     const chunks = this.engineChunks;
-    const files = await saveVectors({
+    const { files, store } = await saveVectors({
       dir: target,
+      index: this.opts.vectorIndex ?? 'exact',
       embedderId: embedder?.id ?? 'none',
       dimension: embedder?.dimension ?? 0,
       ids: chunks.map((c) => c.id),
       data: embedder ? await this.chunkVectors(embedder, chunks) : new Float32Array(0),
     });
     this.vectorsDir = target;
+    if (this.annStore) await this.annStore.close();
+    this.annStore = this.opts.vectorIndex === 'hnsw' ? store : undefined;
+    if (store && !this.annStore) await store.close();
     return { dir: target, files };
   }
 
@@ -837,10 +865,11 @@ export class KnowledgeBase {
     }
     if (data.manifest.vectors) {
       const vdir = resolve(abs, data.manifest.vectors);
-      const v = loadVectors(vdir);
+      const v = await loadVectors(vdir);
       if (v) {
         kb.preloadedVectors = v;
         kb.vectorsDir = vdir;
+        kb.annStore = v.store;
       }
     }
     if (data.manifest.graphs) kb.graphsDir = resolve(abs, data.manifest.graphs);
@@ -850,6 +879,7 @@ export class KnowledgeBase {
   /** Releases the stores this knowledge base opened itself. */
   async close(): Promise<void> {
     if (this.docStore && !this.opts.documentStore) await this.docStore.close();
+    if (this.annStore) await this.annStore.close();
     if (this.graphStore && !this.opts.graphStore) await this.graphStore.close();
   }
 }

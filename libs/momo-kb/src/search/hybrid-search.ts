@@ -85,6 +85,11 @@ export interface HybridSearchOptions {
   vectorCandidates?: number[];
 }
 
+/** Below this many chunks, vector candidates come from a brute-force scan (above it, from an HNSW index if built). */
+export const EXACT_VECTOR_CANDIDATES_MAX = 5000;
+/** Vector candidates added to the lexical ones. */
+const VECTOR_CANDIDATES = 20;
+
 const TEST_PATH = /(^|\/)(__tests__|tests?|spec)\/|\.(spec|test)\.[cm]?[jt]sx?$|(^|\/)test_[^/]*\.py$|_test\.py$/;
 
 function termSet(terms: string[]): Set<string> {
@@ -209,8 +214,12 @@ export class HybridSearch {
     const qTerms = [...new Set(tokenize(query))];
     const lexByDoc = new Map<number, number>();
     for (const c of candidates) lexByDoc.set(c.doc, c.score);
-    if (options.vectorCandidates) {
-      for (const d of options.vectorCandidates) if (!lexByDoc.has(d) && (!accept || accept(d))) lexByDoc.set(d, 0);
+    let vectorCandidates = options.vectorCandidates;
+    if (!vectorCandidates && options.queryVector && this.vectors && this.chunks.length <= EXACT_VECTOR_CANDIDATES_MAX) {
+      vectorCandidates = this.nearest(options.queryVector, VECTOR_CANDIDATES);
+    }
+    if (vectorCandidates) {
+      for (const d of vectorCandidates) if (!lexByDoc.has(d) && (!accept || accept(d))) lexByDoc.set(d, 0);
     }
     let maxLex = 0;
     for (const s of lexByDoc.values()) if (s > maxLex) maxLex = s;
@@ -277,6 +286,20 @@ export class HybridSearch {
     }
     // equal scores: order by id so results never depend on Map iteration details
     return out.sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  }
+
+  /** The `k` chunks nearest to `q` by brute force (small indexes only). */
+  private nearest(q: Float32Array, k: number): number[] {
+    const best: Array<{ d: number; s: number }> = [];
+    for (let d = 0; d < this.chunks.length; d++) {
+      const s = this.cosine(d, q);
+      if (s <= 0 || (best.length >= k && s <= best[best.length - 1].s)) continue;
+      let i = best.length;
+      while (i > 0 && best[i - 1].s < s) i--;
+      best.splice(i, 0, { d, s });
+      if (best.length > k) best.pop();
+    }
+    return best.map((b) => b.d);
   }
 
   private toHit(d: number, score: number, explain?: Record<string, number>): SearchHit {
