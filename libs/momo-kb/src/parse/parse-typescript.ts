@@ -1,4 +1,5 @@
-import ts from 'typescript';
+import { createRequire } from 'node:module';
+import type * as TS from 'typescript';
 import type { CallRef, CodeSymbol, ImportRef, ParsedFile, ParseProblem, SymbolKind } from '../types.js';
 import { makeSymbolId } from './symbol-id.js';
 
@@ -9,9 +10,15 @@ export interface ParseTypeScriptOptions {
   withoutDocs?: boolean;
 }
 
+/**
+ * The TypeScript compiler, loaded with require(): importing its 9 MB CommonJS bundle from ESM makes
+ * Node scan it for named exports first, which costs about a second in every worker thread.
+ */
+const ts: typeof TS = createRequire(import.meta.url)('typescript');
+
 const MAX_SIGNATURE = 400;
 
-function scriptKindOf(path: string): ts.ScriptKind {
+function scriptKindOf(path: string): TS.ScriptKind {
   if (path.endsWith('.tsx')) return ts.ScriptKind.TSX;
   if (path.endsWith('.jsx')) return ts.ScriptKind.JSX;
   if (/\.[cm]?js$/.test(path)) return ts.ScriptKind.JS;
@@ -29,7 +36,7 @@ export function cleanDocComment(raw: string): string {
     .trim();
 }
 
-function hasModifier(node: ts.Node, kind: ts.SyntaxKind): boolean {
+function hasModifier(node: TS.Node, kind: TS.SyntaxKind): boolean {
   const mods = ts.canHaveModifiers(node) ? ts.getModifiers(node) : undefined;
   return !!mods && mods.some((m) => m.kind === kind);
 }
@@ -47,7 +54,8 @@ function oneLine(s: string): string {
  */
 export function parseTypeScript(options: ParseTypeScriptOptions): ParsedFile {
   const { path, text } = options;
-  const sf = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, false, scriptKindOf(path));
+  // JSDoc is read from comment ranges (docOf), so the parser need not build JSDoc nodes
+  const sf = ts.createSourceFile(path, text, { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone }, false, scriptKindOf(path));
   const symbols: CodeSymbol[] = [];
   const imports: ImportRef[] = [];
   const calls: CallRef[] = [];
@@ -57,7 +65,7 @@ export function parseTypeScript(options: ParseTypeScriptOptions): ParsedFile {
 
   const lineOf = (pos: number) => sf.getLineAndCharacterOfPosition(pos).line + 1;
 
-  const docOf = (node: ts.Node): { doc: string; docPos: number } => {
+  const docOf = (node: TS.Node): { doc: string; docPos: number } => {
     if (options.withoutDocs) return { doc: '', docPos: -1 };
     const ranges = ts.getLeadingCommentRanges(text, node.pos);
     if (!ranges) return { doc: '', docPos: -1 };
@@ -71,7 +79,7 @@ export function parseTypeScript(options: ParseTypeScriptOptions): ParsedFile {
   };
 
   const addSymbol = (
-    node: ts.Node,
+    node: TS.Node,
     name: string,
     kind: SymbolKind,
     signatureEnd: number | undefined,
@@ -103,7 +111,7 @@ export function parseTypeScript(options: ParseTypeScriptOptions): ParsedFile {
     return sym;
   };
 
-  const nameText = (n: ts.PropertyName | ts.BindingName | ts.ModuleName | undefined): string | undefined => {
+  const nameText = (n: TS.PropertyName | TS.BindingName | TS.ModuleName | undefined): string | undefined => {
     if (!n) return undefined;
     if (ts.isIdentifier(n) || ts.isPrivateIdentifier(n)) return n.text;
     if (ts.isStringLiteral(n) || ts.isNumericLiteral(n)) return n.text;
@@ -111,7 +119,7 @@ export function parseTypeScript(options: ParseTypeScriptOptions): ParsedFile {
     return undefined;
   };
 
-  const calleeName = (e: ts.Expression): string | undefined => {
+  const calleeName = (e: TS.Expression): string | undefined => {
     if (ts.isIdentifier(e)) return e.text;
     if (e.kind === ts.SyntaxKind.ThisKeyword) return 'this';
     if (e.kind === ts.SyntaxKind.SuperKeyword) return 'super';
@@ -123,13 +131,13 @@ export function parseTypeScript(options: ParseTypeScriptOptions): ParsedFile {
     return undefined;
   };
 
-  const stringArg = (call: ts.CallExpression): string | undefined => {
+  const stringArg = (call: TS.CallExpression): string | undefined => {
     const a = call.arguments[0];
     return a && (ts.isStringLiteral(a) || ts.isNoSubstitutionTemplateLiteral(a)) ? a.text : undefined;
   };
 
   /** Visits expressions and statements inside bodies: calls, dynamic imports, require(). */
-  const visitBody = (node: ts.Node, caller: string | undefined): void => {
+  const visitBody = (node: TS.Node, caller: string | undefined): void => {
     if (ts.isCallExpression(node)) {
       if (node.expression.kind === ts.SyntaxKind.ImportKeyword) {
         const spec = stringArg(node);
@@ -156,11 +164,11 @@ export function parseTypeScript(options: ParseTypeScriptOptions): ParsedFile {
     ts.forEachChild(node, (child) => visitBody(child, caller));
   };
 
-  const functionSignatureEnd = (fn: ts.SignatureDeclaration & { body?: ts.Node }): number | undefined =>
+  const functionSignatureEnd = (fn: TS.SignatureDeclaration & { body?: TS.Node }): number | undefined =>
     fn.body ? fn.body.getStart(sf) : undefined;
 
   const visitClassLike = (
-    node: ts.ClassLikeDeclaration | ts.InterfaceDeclaration,
+    node: TS.ClassLikeDeclaration | TS.InterfaceDeclaration,
     qualified: string,
     exported: boolean,
   ): void => {
@@ -177,10 +185,10 @@ export function parseTypeScript(options: ParseTypeScriptOptions): ParsedFile {
       if (!name) continue;
       if (ts.isMethodDeclaration(m) || ts.isMethodSignature(m) || ts.isGetAccessor(m) || ts.isSetAccessor(m)) {
         const s = addSymbol(m, name, 'method', ts.isMethodSignature(m) ? undefined : functionSignatureEnd(m), qualified, memberExported);
-        const body = (m as ts.MethodDeclaration).body;
+        const body = (m as TS.MethodDeclaration).body;
         if (body) visitBody(body, s.qualifiedName);
       } else if (ts.isPropertyDeclaration(m) || ts.isPropertySignature(m)) {
-        const init = (m as ts.PropertyDeclaration).initializer;
+        const init = (m as TS.PropertyDeclaration).initializer;
         const isFn = init && (ts.isArrowFunction(init) || ts.isFunctionExpression(init));
         const s = addSymbol(m, name, isFn ? 'method' : 'property', isFn ? functionSignatureEnd(init) : init ? init.pos : undefined, qualified, memberExported);
         if (init) visitBody(init, s.qualifiedName);
@@ -188,7 +196,7 @@ export function parseTypeScript(options: ParseTypeScriptOptions): ParsedFile {
     }
   };
 
-  const visitStatement = (node: ts.Node, parent: string | undefined, inExportedScope: boolean): void => {
+  const visitStatement = (node: TS.Node, parent: string | undefined, inExportedScope: boolean): void => {
     const exportedMod = hasModifier(node, ts.SyntaxKind.ExportKeyword) || (isDeclarationFile && inExportedScope);
     if (ts.isImportDeclaration(node)) {
       if (!ts.isStringLiteral(node.moduleSpecifier)) return;
@@ -266,7 +274,7 @@ export function parseTypeScript(options: ParseTypeScriptOptions): ParsedFile {
       const name = nameText(node.name) ?? 'module';
       const isGlobal = name === 'global';
       const s = addSymbol(node, name, 'namespace', node.body ? node.body.pos : undefined, parent, exportedMod || isDeclarationFile);
-      let body: ts.ModuleBody | undefined = node.body;
+      let body: TS.ModuleBody | undefined = node.body;
       let q = s.qualifiedName;
       while (body && ts.isModuleDeclaration(body)) {
         q = `${q}.${nameText(body.name)}`;
@@ -302,7 +310,7 @@ export function parseTypeScript(options: ParseTypeScriptOptions): ParsedFile {
   }
 
   const problems: ParseProblem[] = [];
-  const diags = (sf as unknown as { parseDiagnostics?: ts.Diagnostic[] }).parseDiagnostics ?? [];
+  const diags = (sf as unknown as { parseDiagnostics?: TS.Diagnostic[] }).parseDiagnostics ?? [];
   for (const d of diags.slice(0, 20)) {
     problems.push({
       line: d.start !== undefined ? lineOf(d.start) : 1,
