@@ -10,7 +10,6 @@ export const KB_CODES = {
   KB_PARAM_INVALID: 'an ingestion or search parameter is out of range',
   KB_MODULE_NOT_FOUND: 'no module of that name is in the knowledge base',
   KB_DOCUMENT_INVALID: 'a document passed to save() lacks content or has a bad id',
-  KB_PARSE_FAILED: 'files could not be parsed (reported per file; ingestion continues)',
   EMBEDDING_MODEL_NOT_FOUND: 'the embedding model named by embedding_model is not on disk',
   EMBEDDING_DIMENSION_MISMATCH: 'stored vectors and the embedder disagree on the dimension',
   DEPENDENCY_MISSING: 'an optional package needed for this feature is not installed',
