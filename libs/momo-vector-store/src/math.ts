@@ -1,26 +1,3 @@
-/**
- * Dot product of row `ai` of `a` and row `bi` of `b` (both row-major, `dim` wide), accumulated in
- * float64 over four interleaved sums. Every driver scores through this one function, so exact and
- * approximate search give bit-identical scores for the same pair.
- */
-export function dotRows(a: Float32Array, ai: number, b: Float32Array, bi: number, dim: number): number {
-  const ao = ai * dim;
-  const bo = bi * dim;
-  let s0 = 0;
-  let s1 = 0;
-  let s2 = 0;
-  let s3 = 0;
-  let i = 0;
-  for (; i + 3 < dim; i += 4) {
-    s0 += a[ao + i] * b[bo + i];
-    s1 += a[ao + i + 1] * b[bo + i + 1];
-    s2 += a[ao + i + 2] * b[bo + i + 2];
-    s3 += a[ao + i + 3] * b[bo + i + 3];
-  }
-  for (; i < dim; i++) s0 += a[ao + i] * b[bo + i];
-  return s0 + s1 + (s2 + s3);
-}
-
 /** Euclidean norm of a vector, in float64. */
 export function norm(v: ArrayLike<number>): number {
   let s = 0;

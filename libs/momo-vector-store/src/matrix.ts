@@ -1,28 +1,43 @@
-/** A growable row-major float32 matrix with an id per row and an id → row map. */
+import { VectorArena } from './kernel.js';
+
+/**
+ * A growable row-major float32 matrix with an id per row and an id → row map, stored in WebAssembly
+ * memory so the SIMD kernel scores rows in place. One extra row at the front holds the current query.
+ */
 export class VectorMatrix {
-  data: Float32Array;
   ids: string[] = [];
   rowOf = new Map<string, number>();
+  private arena: VectorArena;
+  /** Float index of row 0 (the query scratch row comes first). */
+  private readonly base: number;
+
   constructor(
     readonly dimension: number,
     capacity = 64,
   ) {
-    this.data = new Float32Array(capacity * dimension);
+    this.base = dimension;
+    this.arena = new VectorArena((capacity + 1) * dimension * 4);
   }
 
   get size(): number {
     return this.ids.length;
   }
 
+  private reserve(rows: number): void {
+    this.arena.ensure((rows + 1) * this.dimension * 4);
+  }
+
+  /** A view of one row (valid until the matrix grows). */
+  row(row: number): Float32Array {
+    const start = this.base + row * this.dimension;
+    return this.arena.f32.subarray(start, start + this.dimension);
+  }
+
   /** Appends a row and returns its index. */
   append(id: string, v: Float32Array): number {
     const row = this.ids.length;
-    if ((row + 1) * this.dimension > this.data.length) {
-      const next = new Float32Array(Math.max(this.data.length * 2, (row + 1) * this.dimension));
-      next.set(this.data);
-      this.data = next;
-    }
-    this.data.set(v, row * this.dimension);
+    this.reserve(row + 1);
+    this.arena.f32.set(v, this.base + row * this.dimension);
     this.ids.push(id);
     this.rowOf.set(id, row);
     return row;
@@ -30,12 +45,12 @@ export class VectorMatrix {
 
   /** Overwrites a row's vector. */
   set(row: number, v: Float32Array): void {
-    this.data.set(v, row * this.dimension);
+    this.arena.f32.set(v, this.base + row * this.dimension);
   }
 
   /** A copy of a row. */
   copyRow(row: number): Float32Array {
-    return this.data.slice(row * this.dimension, (row + 1) * this.dimension);
+    return this.row(row).slice();
   }
 
   /** Removes a row by moving the last row into its place (O(dimension)). */
@@ -44,7 +59,9 @@ export class VectorMatrix {
     if (row === undefined) return false;
     const last = this.ids.length - 1;
     if (row !== last) {
-      this.data.copyWithin(row * this.dimension, last * this.dimension, (last + 1) * this.dimension);
+      const f = this.arena.f32;
+      const d = this.dimension;
+      f.copyWithin(this.base + row * d, this.base + last * d, this.base + (last + 1) * d);
       const moved = this.ids[last];
       this.ids[row] = moved;
       this.rowOf.set(moved, row);
@@ -55,13 +72,28 @@ export class VectorMatrix {
   }
 
   clear(): void {
-    this.data = new Float32Array(64 * this.dimension);
+    this.arena = new VectorArena(65 * this.dimension * 4);
     this.ids = [];
     this.rowOf = new Map();
   }
 
-  /** The first `size` rows as one tightly packed array (a view, not a copy). */
+  /** The rows as one packed array (a view, valid until the matrix grows). */
   packed(): Float32Array {
-    return this.data.subarray(0, this.size * this.dimension);
+    return this.arena.f32.subarray(this.base, this.base + this.size * this.dimension);
+  }
+
+  /** Puts `q` in the query row, for {@link VectorMatrix.dotQuery}. */
+  setQuery(q: Float32Array): void {
+    this.arena.f32.set(q, 0);
+  }
+
+  /** Inner product of the query row and `row`. */
+  dotQuery(row: number): number {
+    return this.arena.dot(0, this.base + row * this.dimension, this.dimension);
+  }
+
+  /** Inner product of two rows. */
+  dotRows(a: number, b: number): number {
+    return this.arena.dot(this.base + a * this.dimension, this.base + b * this.dimension, this.dimension);
   }
 }

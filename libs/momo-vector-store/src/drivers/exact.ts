@@ -1,7 +1,7 @@
 import { MomoError } from '@momo/errors';
 import type { VectorHit, VectorMetric, VectorRecord, VectorStore } from '../types.js';
 import { VectorMatrix } from '../matrix.js';
-import { compareCodePoints, dotRows } from '../math.js';
+import { compareCodePoints } from '../math.js';
 import { TopK } from '../top-k.js';
 import { readVectorDir, writeVectorDir, type VectorDir } from '../persist.js';
 import { resolveSearchOptions, toStoredVector, validateId, validateStoreOptions } from '../validate.js';
@@ -52,14 +52,13 @@ export function exactSearch(
   threshold: number,
   accept: ((row: number) => boolean) | undefined,
 ): VectorHit[] {
-  const dim = matrix.dimension;
-  const data = matrix.data;
   const ids = matrix.ids;
   const top = new TopK(limit, (r) => ids[r]);
   const n = matrix.size;
+  matrix.setQuery(query);
   for (let r = 0; r < n; r++) {
     if (accept && !accept(r)) continue;
-    const s = dotRows(query, 0, data, r, dim);
+    const s = matrix.dotQuery(r);
     if (s < threshold || s < top.floor) continue;
     top.push(s, r);
   }
@@ -147,7 +146,7 @@ export function createExactVectorStore(options: ExactVectorStoreOptions): Vector
       ensureOpen();
       const order = matrix.ids.map((id, row) => ({ id, row })).sort((a, b) => compareCodePoints(a.id, b.id));
       const vectors = new Float32Array(order.length * dimension);
-      order.forEach((o, i) => vectors.set(matrix.data.subarray(o.row * dimension, (o.row + 1) * dimension), i * dimension));
+      order.forEach((o, i) => vectors.set(matrix.row(o.row), i * dimension));
       return writeVectorDir({ dir, driver: 'exact', dimension, metric, ids: order.map((o) => o.id), vectors, params: {} });
     },
 

@@ -2,7 +2,7 @@ import { MomoError } from '@momo/errors';
 import type { VectorHit, VectorMetric, VectorStore } from '../types.js';
 import { HNSW_DEFAULTS, HNSW_FILE } from '../constants.js';
 import { VectorMatrix } from '../matrix.js';
-import { compareCodePoints, dotRows } from '../math.js';
+import { compareCodePoints } from '../math.js';
 import { readVectorDir, writeVectorDir } from '../persist.js';
 import { resolveSearchOptions, toStoredVector, validatePositiveInt, validateStoreOptions } from '../validate.js';
 import { checkDirFits, exactSearch, prepareBatch } from './exact.js';
@@ -226,16 +226,19 @@ export function createHnswVectorStore(options: HnswVectorStoreOptions): VectorSt
   const live = () => matrix.size - deletedCount + pending.size;
   const isLiveSlot = (slot: number) => deleted[slot] === 0;
 
-  const sim = (a: number, b: number) => dotRows(matrix.data, a, matrix.data, b, dimension);
+  const sim = (a: number, b: number) => matrix.dotRows(a, b);
 
-  /** Greedy best-first search on one layer from `entries`; returns up to `ef` (score, slot) best first. */
-  const searchLayer = (q: Float32Array, qRow: number, entries: number[], ef: number, layer: number): Heap => {
+  /**
+   * Greedy best-first search on one layer from `entries`, scoring nodes with `score`; returns up to
+   * `ef` (score, slot) pairs.
+   */
+  const searchLayer = (score: (slot: number) => number, entries: number[], ef: number, layer: number): Heap => {
     const epoch = graph.nextEpoch();
     const candidates = new Heap(true);
     const results = new Heap(false);
     for (const e of entries) {
       if (graph.isVisited(e, epoch)) continue;
-      const s = dotRows(q, qRow, matrix.data, e, dimension);
+      const s = score(e);
       candidates.push(s, e);
       results.push(s, e);
       if (results.size > ef) results.pop();
@@ -249,7 +252,7 @@ export function createHnswVectorStore(options: HnswVectorStoreOptions): VectorSt
       for (let i = 0; i < nbrs.length; i++) {
         const e = nbrs[i];
         if (graph.isVisited(e, epoch)) continue;
-        const s = dotRows(q, qRow, matrix.data, e, dimension);
+        const s = score(e);
         if (results.size < ef || s > results.topScore()) {
           candidates.push(s, e);
           results.push(s, e);
@@ -283,16 +286,16 @@ export function createHnswVectorStore(options: HnswVectorStoreOptions): VectorSt
     return kept;
   };
 
-  const greedyDescend = (q: Float32Array, qRow: number, from: number, downTo: number): number => {
+  const greedyDescend = (score: (slot: number) => number, from: number, downTo: number): number => {
     let ep = graph.entry;
-    let best = dotRows(q, qRow, matrix.data, ep, dimension);
+    let best = score(ep);
     for (let l = from; l > downTo; l--) {
       let changed = true;
       while (changed) {
         changed = false;
         const nbrs = graph.neighbours(ep, l);
         for (let i = 0; i < nbrs.length; i++) {
-          const s = dotRows(q, qRow, matrix.data, nbrs[i], dimension);
+          const s = score(nbrs[i]);
           if (s > best || (s === best && nbrs[i] < ep)) {
             best = s;
             ep = nbrs[i];
@@ -313,10 +316,10 @@ export function createHnswVectorStore(options: HnswVectorStoreOptions): VectorSt
       graph.maxLevel = level;
       return;
     }
-    const data = matrix.data;
-    let eps = [greedyDescend(data, slot, graph.maxLevel, level)];
+    const score = (e: number) => matrix.dotRows(slot, e);
+    let eps = [greedyDescend(score, graph.maxLevel, level)];
     for (let l = Math.min(level, graph.maxLevel); l >= 0; l--) {
-      const found = drain(searchLayer(data, slot, eps, efConstruction, l));
+      const found = drain(searchLayer(score, eps, efConstruction, l));
       const chosen = selectNeighbours(found, M);
       graph.setNeighbours(slot, l, chosen);
       const cap = l === 0 ? M0 : M;
@@ -390,8 +393,10 @@ export function createHnswVectorStore(options: HnswVectorStoreOptions): VectorSt
   };
 
   const graphSearch = (q: Float32Array, ef: number, accept: (slot: number) => boolean): Array<{ slot: number; score: number }> => {
-    const ep = greedyDescend(q, 0, graph.maxLevel, 0);
-    return drain(searchLayer(q, 0, [ep], ef, 0)).filter((c) => accept(c.slot));
+    matrix.setQuery(q);
+    const score = (e: number) => matrix.dotQuery(e);
+    const ep = greedyDescend(score, graph.maxLevel, 0);
+    return drain(searchLayer(score, [ep], ef, 0)).filter((c) => accept(c.slot));
   };
 
   const store: VectorStore = {
