@@ -83,12 +83,23 @@ export function chunkFile(options: ChunkFileOptions): Chunk[] {
   }
 
   const chunks: Chunk[] = [];
+  // symbols by start line, for the "declared in this chunk" lists (binary search per chunk)
+  const byStart = [...options.symbols].sort((a, b) => a.startLine - b.startLine);
+  const firstAtOrAfter = (line: number) => {
+    let lo = 0;
+    let hi = byStart.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (byStart[mid].startLine < line) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
   const emit = (start: number, end: number, symbol: CodeSymbol | undefined) => {
     while (start < end && blank(start, start)) start++;
     while (end > start && blank(end, end)) end--;
-    const declared = options.symbols
-      .filter((s) => s.startLine >= start && s.startLine <= end)
-      .map((s) => s.qualifiedName);
+    const declared: string[] = [];
+    for (let i = firstAtOrAfter(start); i < byStart.length && byStart[i].startLine <= end; i++) declared.push(byStart[i].qualifiedName);
     const c: Chunk = {
       id: `${options.path}:${start}-${end}`,
       path: options.path,
