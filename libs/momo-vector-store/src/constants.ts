@@ -13,4 +13,4 @@ export const VECTORS_FORMAT_VERSION = 1;
 /** Default search limit. */
 export const DEFAULT_LIMIT = 10;
 /** HNSW defaults (see README for the measured recall/latency trade-off). */
-export const HNSW_DEFAULTS = { M: 16, efConstruction: 100, efSearch: 64, seed: 42 } as const;
+export const HNSW_DEFAULTS = { M: 16, efConstruction: 100, efSearch: 128, seed: 42 } as const;
