@@ -1,0 +1,11 @@
+export { createNodes, createNodesV2, createDependencies, readWorkspacePipelines, computeNodes, DVC_YAML_GLOB, PLUGIN_NAME } from './plugins/plugin.js';
+export type { WorkspacePipelines } from './plugins/plugin.js';
+export { normalizePluginOptions, stageTargetName, DEFAULT_TARGET_NAMES } from './plugins/options.js';
+export type { NxDvcPluginOptions, NormalizedPluginOptions, DvcEngine } from './plugins/options.js';
+export { computeStageEdges } from './plugins/dvc-graph.js';
+export type { StageEdge } from './plugins/dvc-graph.js';
+export { parsePipelineInfo, resolveStagePath, NX_DVC_META_KEY, GLOB_DEPS_META_KEY } from './plugins/pipelines.js';
+export type { PipelineInfo, StageInfo, StagePath, StageOut } from './plugins/pipelines.js';
+export { buildProjectTargets, buildPipelineTargets, EXECUTORS, tokenPath } from './plugins/targets.js';
+export { resolveProjectName } from './plugins/project-name.js';
+export { CODES } from './errors/codes.js';
