@@ -195,19 +195,29 @@ function buildState(parsed: { nodes: unknown[]; edges: unknown[] }, dir: string)
   return state;
 }
 
+/** One node as canonical JSON: keys in sorted order (id, kind, label, properties), no whitespace. */
+function nodeLine(n: GraphNode): string {
+  let line = `{"id":${JSON.stringify(n.id)},"kind":${JSON.stringify(n.kind)}`;
+  if (n.label !== undefined) line += `,"label":${JSON.stringify(n.label)}`;
+  if (n.properties !== undefined) line += `,"properties":${stringifyCanonical(n.properties)}`;
+  return line + '}';
+}
+
+/** One edge as canonical JSON: keys in sorted order (from, kind, properties, to), no whitespace. */
+function edgeLine(e: GraphEdge): string {
+  let line = `{"from":${JSON.stringify(e.from)},"kind":${JSON.stringify(e.kind)}`;
+  if (e.properties !== undefined) line += `,"properties":${stringifyCanonical(e.properties)}`;
+  return `${line},"to":${JSON.stringify(e.to)}}`;
+}
+
 /** Serialises nodes and edges to the graph.json bytes (one record per line, canonical keys). */
 export function serializeGraph(nodes: GraphNode[], edges: GraphEdge[]): string {
-  const lines: string[] = [];
-  lines.push(`{"format":${JSON.stringify(GRAPH_FORMAT)},"version":${GRAPH_FORMAT_VERSION},"nodes":[`);
-  nodes.forEach((n, i) => {
-    lines.push(stringifyCanonical(n as unknown as JsonValue) + (i < nodes.length - 1 ? ',' : ''));
-  });
-  lines.push('],"edges":[');
-  edges.forEach((e, i) => {
-    lines.push(stringifyCanonical(e as unknown as JsonValue) + (i < edges.length - 1 ? ',' : ''));
-  });
-  lines.push(']}');
-  return lines.join('\n') + '\n';
+  const parts: string[] = [`{"format":${JSON.stringify(GRAPH_FORMAT)},"version":${GRAPH_FORMAT_VERSION},"nodes":[\n`];
+  for (let i = 0; i < nodes.length; i++) parts.push(nodeLine(nodes[i]), i < nodes.length - 1 ? ',\n' : '\n');
+  parts.push('],"edges":[\n');
+  for (let i = 0; i < edges.length; i++) parts.push(edgeLine(edges[i]), i < edges.length - 1 ? ',\n' : '\n');
+  parts.push(']}\n');
+  return parts.join('');
 }
 
 /**
@@ -235,10 +245,11 @@ export function createMemoryGraphStore(options: MemoryGraphStoreOptions = {}): G
     }
   };
 
-  const requireNode = (id: string, role: string): GraphNode => {
+  const requireNode = (id: string, role: string | (() => string)): GraphNode => {
     const n = typeof id === 'string' ? nodes.get(id) : undefined;
     if (!n) {
-      throw new MomoError('GRAPH_NODE_NOT_FOUND', `${role} node "${String(id)}" does not exist in the graph`, {
+      const what = typeof role === 'function' ? role() : role;
+      throw new MomoError('GRAPH_NODE_NOT_FOUND', `${what} node "${String(id)}" does not exist in the graph`, {
         hint: 'Add the node with addNodes() first, or check the id (ids look like "file:<path>").',
         data: { id },
       });
@@ -334,8 +345,8 @@ export function createMemoryGraphStore(options: MemoryGraphStoreOptions = {}): G
       const list = (Array.isArray(input) ? input : [input]) as unknown[];
       const valid = list.map((e, i) => validateEdge(e, i));
       for (const e of valid) {
-        requireNode(e.from, `edge ${e.from} -[${e.kind}]-> ${e.to}: source`);
-        requireNode(e.to, `edge ${e.from} -[${e.kind}]-> ${e.to}: target`);
+        requireNode(e.from, () => `edge ${e.from} -[${e.kind}]-> ${e.to}: source`);
+        requireNode(e.to, () => `edge ${e.from} -[${e.kind}]-> ${e.to}: target`);
       }
       let added = 0;
       let replaced = 0;
