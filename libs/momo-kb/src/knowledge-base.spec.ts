@@ -53,8 +53,11 @@ describe('KnowledgeBase ingestion of a polyglot repo', () => {
       'libs/geometry/src/shapes.ts',
       'libs/python/momo-stats/momo_stats/__init__.py',
       'libs/python/momo-stats/momo_stats/bad.py',
+      'libs/python/momo-stats/momo_stats/cli.py',
       'libs/python/momo-stats/momo_stats/mean.py',
       'libs/python/momo-stats/momo_stats/util.py',
+      'tools/scripts/cleanup.py',
+      'tools/scripts/momo.md',
     ]);
     expect(r.skipped.counts).toMatchObject({ vendored: 1, binary: 2, huge: 1 });
     // .gitignore: dist/, debug.log, secret/ ; .dvcignore: data/raw/
@@ -99,12 +102,15 @@ describe('KnowledgeBase ingestion of a polyglot repo', () => {
       ['@fx/viewer', 'apps/viewer', 'app', 'package.json', 'typescript'],
       ['geometry', 'libs/geometry', 'lib', 'nx', 'typescript'],
       ['momo-stats', 'libs/python/momo-stats', 'lib', 'pyproject.toml', 'python'],
+      ['scripts', 'tools/scripts', 'package', 'momo.md', 'python'],
     ]);
     const viewer = modules.find((m) => m.name === '@fx/viewer')!;
     expect(viewer.dependencies).toEqual(['geometry']);
     expect(viewer.externalDependencies).toEqual(['chalk']);
     expect(modules.find((m) => m.name === 'geometry')!.dependents).toEqual(['@fx/viewer']);
     expect(modules.find((m) => m.name === 'momo-stats')).toMatchObject({ externalDependencies: ['numpy'], description: 'Small statistics helpers' });
+    // shutil is the standard library: not declared anywhere, so not an external dependency
+    expect(modules.find((m) => m.name === 'scripts')).toMatchObject({ externalDependencies: [], description: 'Maintenance scripts for the fixture.' });
 
     const graph = await kb.getGraph();
     const imports = await graph.listEdges({ kind: 'imports' });
@@ -114,6 +120,7 @@ describe('KnowledgeBase ingestion of a polyglot repo', () => {
       'file:libs/geometry/src/index.ts -> file:libs/geometry/src/area.ts',
       'file:libs/geometry/src/index.ts -> file:libs/geometry/src/shapes.ts',
       'file:libs/python/momo-stats/momo_stats/__init__.py -> file:libs/python/momo-stats/momo_stats/mean.py',
+      'file:libs/python/momo-stats/momo_stats/cli.py -> file:libs/python/momo-stats/momo_stats/mean.py',
       'file:libs/python/momo-stats/momo_stats/mean.py -> file:libs/python/momo-stats/momo_stats/util.py',
     ]);
     const refs = await graph.listEdges({ kind: 'references' });

@@ -92,6 +92,7 @@ export function polyglotTree(): FileTree {
               '',
             ].join('\n'),
             'bad.py': 'def oops(:\n    pass\n\ndef fine():\n    return 2\n',
+            'cli.py': 'from momo_stats.mean import arithmetic_mean\n\n\ndef main(argv):\n    """Print the mean of the numbers on the command line."""\n    print(arithmetic_mean([float(a) for a in argv]))\n',
           },
         },
       },
@@ -111,6 +112,12 @@ export function polyglotTree(): FileTree {
             '',
           ].join('\n'),
         },
+      },
+    },
+    tools: {
+      scripts: {
+        'momo.md': '# scripts\n\nMaintenance scripts for the fixture.\n',
+        'cleanup.py': 'import shutil\n\n\ndef remove_build_dirs(root):\n    """Delete build output below root."""\n    shutil.rmtree(root)\n',
       },
     },
     docs: {
