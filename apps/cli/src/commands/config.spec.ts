@@ -63,6 +63,8 @@ describe('momo config matches dvc config', () => {
     await sameStep(t, ['config', '--project', 'core.nonexistent']);
     await sameStep(t, ['config', '--local', 'nosection.option']);
     await sameStep(t, ['config', 'remote.nothere.url']);
+    await sameStep(t, ['config', '-q', '-l']);
+    await sameStep(t, ['-q', 'config', 'core.remote']);
   });
 
   scenario('writes each level and removes keys (an emptied file is one newline)', async (t) => {

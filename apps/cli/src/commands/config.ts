@@ -4,9 +4,14 @@ import type { DefineCommand } from '../cli.js';
 import type { Io } from '../io.js';
 import { EXIT } from '../command-kit.js';
 
-/** The four level flags every config/remote subcommand takes (dvc/commands/config.py `parent_config_parser`). */
+/**
+ * The four level flags every config/remote subcommand takes (dvc/commands/config.py
+ * `parent_config_parser`), plus DVC's per-command `-q/-v`.
+ */
 export function addLevelFlags(cmd: Command): Command {
   return cmd
+    .option('-q, --quiet', 'be quiet')
+    .option('-v, --verbose', 'be verbose')
     .option('--global', 'use global config')
     .option('--system', 'use system config')
     .option('--project', 'use project config (.dvc/config)')
@@ -50,6 +55,24 @@ export function configAction<A extends unknown[]>(fn: (...args: A) => Promise<vo
   };
 }
 
+/**
+ * Where the command's data goes: stdout, or nowhere with the command's own `-q` (DVC never
+ * enables its console then). A `-q` before the command name is ignored, as in DVC, whose
+ * sub-parsers reset `quiet`.
+ */
+export function outputOf(io: Io, cmd: Command): (text: string) => void {
+  // the root program also defines -q and commander lets it take the flag wherever it appears,
+  // so look at where it was written
+  let root = cmd;
+  while (root.parent) root = root.parent;
+  const chain: string[] = [];
+  for (let c: Command | null = cmd; c && c !== root; c = c.parent) chain.unshift(c.name());
+  const argv = (root as unknown as { rawArgs: string[] }).rawArgs ?? [];
+  const at = argv.indexOf(chain[0]);
+  const quiet = Boolean((cmd.opts() as { quiet?: boolean }).quiet) || (at >= 0 && argv.slice(at + 1).some((a) => a === '-q' || a === '--quiet'));
+  return quiet ? () => undefined : (text) => io.out(text);
+}
+
 /** DVC logs a usage mistake with `logger.error` and returns 1. */
 function refuse(message: string): never {
   throw new MomoError('USAGE_INVALID', message, { exitCode: EXIT.FAILED });
@@ -82,8 +105,9 @@ export const define: DefineCommand = (program, io) => {
     .option('-l, --list', 'list all defined config values')
     .option('--show-origin', 'show the source file containing each config value')
     .action(
-      configAction(async (name: string | undefined, value: string | undefined, flags: ConfigFlags) => {
+      configAction(async (name: string | undefined, value: string | undefined, flags: ConfigFlags, cmd: Command) => {
         const level = levelFromFlags(flags);
+        const out = outputOf(io, cmd);
         const dvc = await import('@momo/dvc');
         const base = { cwd: io.cwd, env: io.env, level };
         // argparse checks the name's shape before anything else (exit 254)
@@ -97,13 +121,13 @@ export const define: DefineCommand = (program, io) => {
             refuse("-l/--list can't be used together with any of these options: -u/--unset, name, value");
           }
           const { entries } = dvc.configList(base);
-          for (const e of entries) io.out(`${flags.showOrigin ? `${e.origin}\t` : ''}${e.key}=${e.text}\n`);
+          for (const e of entries) out(`${flags.showOrigin ? `${e.origin}\t` : ''}${e.key}=${e.text}\n`);
           return;
         }
         if (name === undefined) refuse('name argument is required');
         if (value === undefined && !flags.unset) {
           const r = dvc.configGet({ ...base, name });
-          if (r.found) io.out(`${flags.showOrigin ? `${r.origin}\t` : ''}${r.text}\n`);
+          if (r.found) out(`${flags.showOrigin ? `${r.origin}\t` : ''}${r.text}\n`);
           return;
         }
         const r = flags.unset ? dvc.configUnset({ ...base, name }) : dvc.configSet({ ...base, name, value: value! });

@@ -82,7 +82,10 @@ describe('momo remote matches dvc remote', () => {
     await sameStep(t, ['remote', 'default']);
     await sameStep(t, ['remote', 'default', '--project']);
     await sameStep(t, ['remote', 'default', '--global']);
+    await sameStep(t, ['remote', 'list', '-q']);
+    await sameStep(t, ['remote', 'add', '-q', '-d', 'quiet', '/q']);
     await sameStep(t, ['remote', 'default', '-u']);
+    await sameStep(t, ['remote', 'default', '-q']);
     await sameStep(t, ['remote', 'default', '--local', '-u']);
     await sameStep(t, ['remote', 'default']);
   });

@@ -2,7 +2,8 @@ import { isMomoError, MomoError } from '@momo/errors';
 import type { DefineCommand } from '../cli.js';
 import type { Io } from '../io.js';
 import { EXIT } from '../command-kit.js';
-import { addLevelFlags, configAction, levelFromFlags, printWarnings } from './config.js';
+import type { Command } from 'commander';
+import { addLevelFlags, configAction, levelFromFlags, outputOf, printWarnings } from './config.js';
 
 type LevelFlags = { global?: boolean; system?: boolean; project?: boolean; local?: boolean };
 
@@ -88,10 +89,10 @@ export const define: DefineCommand = (program, io, setCode) => {
     .option('-d, --default', 'set as default remote')
     .option('-f, --force', 'force overwriting existing configs')
     .action(
-      configAction(async (name: string, url: string, flags: LevelFlags & { default?: boolean; force?: boolean }) => {
+      configAction(async (name: string, url: string, flags: LevelFlags & { default?: boolean; force?: boolean }, cmd: Command) => {
         const level = levelFromFlags(flags);
         // DVC prints this before it checks anything (dvc/commands/remote.py::CmdRemoteAdd)
-        if (flags.default) io.out(`Setting '${name.toLowerCase()}' as a default remote.\n`);
+        if (flags.default) outputOf(io, cmd)(`Setting '${name.toLowerCase()}' as a default remote.\n`);
         const { remoteAdd } = await import('@momo/dvc');
         const r = remoteAdd({ cwd: io.cwd, env: io.env, level, name, url, default: flags.default, force: flags.force });
         printWarnings(io, r.warnings);
@@ -102,16 +103,17 @@ export const define: DefineCommand = (program, io, setCode) => {
     .argument('[name]', 'name of the remote')
     .option('-u, --unset', 'unset default remote')
     .action(
-      configAction(async (name: string | undefined, flags: LevelFlags & { unset?: boolean }) => {
+      configAction(async (name: string | undefined, flags: LevelFlags & { unset?: boolean }, cmd: Command) => {
         const level = levelFromFlags(flags);
+        const out = outputOf(io, cmd);
         const { remoteDefault } = await import('@momo/dvc');
         const r = remoteDefault({ cwd: io.cwd, env: io.env, level, name, unset: flags.unset });
         printWarnings(io, r.warnings);
         if (name !== undefined || flags.unset) return;
         if (r.text === undefined) {
-          io.out('No default remote set\n');
+          out('No default remote set\n');
           setCode(EXIT.FAILED);
-        } else io.out(`${r.text}\n`);
+        } else out(`${r.text}\n`);
       }),
     );
 
@@ -130,14 +132,15 @@ export const define: DefineCommand = (program, io, setCode) => {
     );
 
   addLevelFlags(remote.command('list').description('List all available data remotes')).action(
-    configAction(async (flags: LevelFlags) => {
+    configAction(async (flags: LevelFlags, cmd: Command) => {
       const level = levelFromFlags(flags);
+      const out = outputOf(io, cmd);
       const { remoteList } = await import('@momo/dvc');
       const width = consoleWidth(io);
       const print = (remotes: Array<{ name: string; url: string; isDefault: boolean }>) => {
         for (const r of remotes) {
           const line = r.isDefault ? `${r.name}\t${r.url}\t(default)` : `${r.name}\t${r.url}`;
-          for (const piece of wrapLikeRich(line, width)) io.out(`${piece}\n`);
+          for (const piece of wrapLikeRich(line, width)) out(`${piece}\n`);
         }
       };
       try {

@@ -15,12 +15,15 @@ import tempfile
 protocol = os.fdopen(os.dup(1), "w", encoding="utf-8")
 
 from dvc.cli import main  # noqa: E402 - imported after saving the protocol stream
+from dvc.ui import ui  # noqa: E402
 
 
 def run(req):
     os.chdir(req["cwd"])
     os.environ.clear()
     os.environ.update(req["env"])
+    # a fresh process starts with the console disabled; `main` enables it unless -q is given
+    ui._enabled = False
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         sys.stdout.flush()
         sys.stderr.flush()
