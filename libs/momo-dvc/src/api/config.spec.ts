@@ -133,6 +133,16 @@ describe('remote operations', () => {
     expect(codeOf(() => remoteAdd({ cwd, env, name: `q'"`, url: '/q' }))).toBe('CONFIG_VALUE_UNWRITABLE');
   });
 
+  it('tags escaping errors with the operation name', () => {
+    const { cwd, env } = repo();
+    try {
+      remoteRemove({ cwd, env, name: 'zz' });
+      expect.unreachable();
+    } catch (e) {
+      expect(isMomoError(e) && e.operation).toBe('remoteRemove');
+    }
+  });
+
   it('refuses an option without a value that the file could not be read back with (DVC writes `None`, then fails)', () => {
     const { cwd, env, read } = repo();
     remoteAdd({ cwd, env, name: 'r', url: '/x' });

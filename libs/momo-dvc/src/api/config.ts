@@ -30,6 +30,16 @@ export interface ConfigCommandOptions extends ConfigEnvOptions {
   level?: ConfigLevel;
 }
 
+/** Runs a public operation, tagging escaping errors with its name (STYLE §4 `operation`). */
+export function asOperation<T>(operation: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (isMomoError(e) && !e.operation) e.operation = operation;
+    throw e;
+  }
+}
+
 /** Builds the config context for `cwd`: inside a repository all four levels, else system and global. */
 export function openConfigContext(opts: ConfigCommandOptions): ConfigContext {
   let root: string | undefined;
@@ -138,23 +148,25 @@ export interface ConfigGetResult {
  * const { text } = configGet({ cwd, name: 'core.remote' });
  */
 export function configGet(opts: ConfigGetOptions): ConfigGetResult {
-  const name = parseConfigName(opts.name);
-  const ctx = openConfigContext(opts);
-  const levels = opts.level ? [opts.level] : availableLevels(ctx).reverse();
-  for (const level of levels) {
-    const conf = scope(loadLevel(ctx, level), name);
-    const file = levelFile(ctx, level);
-    try {
-      checkExists(conf, name, displayConfigFile(ctx, file));
-    } catch (e) {
-      if (opts.level) throw e;
-      continue;
+  return asOperation('configGet', () => {
+    const name = parseConfigName(opts.name);
+    const ctx = openConfigContext(opts);
+    const levels = opts.level ? [opts.level] : availableLevels(ctx).reverse();
+    for (const level of levels) {
+      const conf = scope(loadLevel(ctx, level), name);
+      const file = levelFile(ctx, level);
+      try {
+        checkExists(conf, name, displayConfigFile(ctx, file));
+      } catch (e) {
+        if (opts.level) throw e;
+        continue;
+      }
+      const section = conf.get(name.section);
+      const value = isTree(section) ? section.get(name.option)! : undefined;
+      return { found: true, value, text: pyStr(value), level, origin: displayConfigFile(ctx, file) };
     }
-    const section = conf.get(name.section);
-    const value = isTree(section) ? section.get(name.option)! : undefined;
-    return { found: true, value, text: pyStr(value), level, origin: displayConfigFile(ctx, file) };
-  }
-  return { found: false };
+    return { found: false };
+  });
 }
 
 /** Options of {@link configSet}. */
@@ -181,16 +193,18 @@ export interface ConfigWriteResult {
  * configSet({ cwd, name: 'core.autostage', value: 'true' });
  */
 export function configSet(opts: ConfigSetOptions): ConfigWriteResult {
-  const name = parseConfigName(opts.name);
-  const ctx = openConfigContext(opts);
-  return editLevel(ctx, opts.level ?? 'repo', (conf) => {
-    const target = scope(conf, name);
-    let section = target.get(name.section);
-    if (!isTree(section)) {
-      section = new Map();
-      target.set(name.section, section);
-    }
-    section.set(name.option, opts.value);
+  return asOperation('configSet', () => {
+    const name = parseConfigName(opts.name);
+    const ctx = openConfigContext(opts);
+    return editLevel(ctx, opts.level ?? 'repo', (conf) => {
+      const target = scope(conf, name);
+      let section = target.get(name.section);
+      if (!isTree(section)) {
+        section = new Map();
+        target.set(name.section, section);
+      }
+      section.set(name.option, opts.value);
+    });
   });
 }
 
@@ -199,14 +213,16 @@ export function configSet(opts: ConfigSetOptions): ConfigWriteResult {
  * @throws CONFIG_KEY_INVALID (251) when the option is not set at that level
  */
 export function configUnset(opts: ConfigGetOptions): ConfigWriteResult {
-  const name = parseConfigName(opts.name);
-  const ctx = openConfigContext(opts);
-  const level = opts.level ?? 'repo';
-  const file = displayConfigFile(ctx, levelFile(ctx, level));
-  return editLevel(ctx, level, (conf) => {
-    const target = scope(conf, name);
-    checkExists(target, name, file);
-    (target.get(name.section) as ConfigTree).delete(name.option);
+  return asOperation('configUnset', () => {
+    const name = parseConfigName(opts.name);
+    const ctx = openConfigContext(opts);
+    const level = opts.level ?? 'repo';
+    const file = displayConfigFile(ctx, levelFile(ctx, level));
+    return editLevel(ctx, level, (conf) => {
+      const target = scope(conf, name);
+      checkExists(target, name, file);
+      (target.get(name.section) as ConfigTree).delete(name.option);
+    });
   });
 }
 
@@ -237,14 +253,16 @@ export interface ConfigListResult {
  * for (const e of configList({ cwd }).entries) console.log(`${e.key}=${e.text}`);
  */
 export function configList(opts: ConfigListOptions): ConfigListResult {
-  const ctx = openConfigContext(opts);
-  const levels = opts.level ? [opts.level] : availableLevels(ctx);
-  const entries: ConfigListEntry[] = [];
-  for (const level of levels) {
-    const origin = displayConfigFile(ctx, levelFile(ctx, level));
-    for (const [key, value] of flattenTree(loadLevel(ctx, level))) {
-      entries.push({ level, origin, key, value, text: pyStr(value) });
+  return asOperation('configList', () => {
+    const ctx = openConfigContext(opts);
+    const levels = opts.level ? [opts.level] : availableLevels(ctx);
+    const entries: ConfigListEntry[] = [];
+    for (const level of levels) {
+      const origin = displayConfigFile(ctx, levelFile(ctx, level));
+      for (const [key, value] of flattenTree(loadLevel(ctx, level))) {
+        entries.push({ level, origin, key, value, text: pyStr(value) });
+      }
     }
-  }
-  return { entries };
+    return { entries };
+  });
 }

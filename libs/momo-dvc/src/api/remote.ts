@@ -7,7 +7,7 @@ import { CONFIG_LEVELS, REPO_LEVELS, type ConfigLevel } from '../config/config-d
 import { editLevel, loadLevel, loadToLevel, type ConfigContext } from '../config/config-levels.js';
 import { isTree, type ConfigLeaf, type ConfigTree } from '../config/config-tree.js';
 import { pyReprStr, pyStr } from '../config/py-text.js';
-import { openConfigContext, type ConfigCommandOptions, type ConfigWriteResult } from './config.js';
+import { asOperation, openConfigContext, type ConfigCommandOptions, type ConfigWriteResult } from './config.js';
 
 function group(conf: ConfigTree, name: 'remote' | 'core'): ConfigTree {
   let g = conf.get(name);
@@ -76,22 +76,24 @@ export interface RemoteAddOptions extends ConfigCommandOptions {
  * remoteAdd({ cwd, name: 'storage', url: 's3://bucket/dvc', default: true });
  */
 export function remoteAdd(opts: RemoteAddOptions): RemoteWriteResult & { name: string } {
-  const ctx = openConfigContext(opts);
-  const name = opts.name.toLowerCase();
-  const level = opts.level ?? 'repo';
-  const res = editLevel(ctx, level, (conf) => {
-    const remotes = group(conf, 'remote');
-    if (remotes.has(name) && !opts.force) {
-      throw dvcError('REMOTE_EXISTS', `config file error: remote '${name}' already exists. Use \`-f|--force\` to overwrite it.`, {
-        hint: `run \`momo remote add -f ${name} <url>\` to replace it, or \`momo remote modify ${name} url <url>\``,
-        exitCode: EXIT.CONFIG,
-        data: { name },
-      });
-    }
-    remotes.set(name, new Map([['url', opts.url]]));
-    if (opts.default) group(conf, 'core').set('remote', name);
+  return asOperation('remoteAdd', () => {
+    const ctx = openConfigContext(opts);
+    const name = opts.name.toLowerCase();
+    const level = opts.level ?? 'repo';
+    const res = editLevel(ctx, level, (conf) => {
+      const remotes = group(conf, 'remote');
+      if (remotes.has(name) && !opts.force) {
+        throw dvcError('REMOTE_EXISTS', `config file error: remote '${name}' already exists. Use \`-f|--force\` to overwrite it.`, {
+          hint: `run \`momo remote add -f ${name} <url>\` to replace it, or \`momo remote modify ${name} url <url>\``,
+          exitCode: EXIT.CONFIG,
+          data: { name },
+        });
+      }
+      remotes.set(name, new Map([['url', opts.url]]));
+      if (opts.default) group(conf, 'core').set('remote', name);
+    });
+    return { ...collect([res], level), name };
   });
-  return { ...collect([res], level), name };
 }
 
 /** Options of {@link remoteDefault}. */
@@ -121,32 +123,34 @@ export interface RemoteDefaultResult {
  * remoteDefault({ cwd }).name; // 'storage' or undefined
  */
 export function remoteDefault(opts: RemoteDefaultOptions): RemoteDefaultResult {
-  const ctx = openConfigContext(opts);
-  if (opts.name === undefined && !opts.unset) {
-    const conf = opts.level ? loadLevel(ctx, opts.level) : loadToLevel(ctx);
-    const value = group(conf, 'core').get('remote');
-    if (value === undefined) return { files: [], warnings: [] };
-    return { name: pyStr(value), text: pyStr(value), files: [], warnings: [] };
-  }
-  const name = opts.name?.toLowerCase();
-  const level = opts.level ?? 'repo';
-  const res = editLevel(ctx, level, (conf) => {
-    const core = group(conf, 'core');
-    if (opts.unset) {
-      core.delete('remote');
-      return;
+  return asOperation('remoteDefault', () => {
+    const ctx = openConfigContext(opts);
+    if (opts.name === undefined && !opts.unset) {
+      const conf = opts.level ? loadLevel(ctx, opts.level) : loadToLevel(ctx);
+      const value = group(conf, 'core').get('remote');
+      if (value === undefined) return { files: [], warnings: [] };
+      return { name: pyStr(value), text: pyStr(value), files: [], warnings: [] };
     }
-    const below = group(loadToLevel(ctx, level), 'remote');
-    if (!group(conf, 'remote').has(name!) && !below.has(name!)) {
-      throw dvcError('REMOTE_NOT_FOUND', 'config file error: default remote must be present in remote list.', {
-        hint: `add it first: \`momo remote add ${name} <url>\` (or pick one from \`momo remote list\`)`,
-        exitCode: EXIT.CONFIG,
-        data: { name },
-      });
-    }
-    core.set('remote', name!);
+    const name = opts.name?.toLowerCase();
+    const level = opts.level ?? 'repo';
+    const res = editLevel(ctx, level, (conf) => {
+      const core = group(conf, 'core');
+      if (opts.unset) {
+        core.delete('remote');
+        return;
+      }
+      const below = group(loadToLevel(ctx, level), 'remote');
+      if (!group(conf, 'remote').has(name!) && !below.has(name!)) {
+        throw dvcError('REMOTE_NOT_FOUND', 'config file error: default remote must be present in remote list.', {
+          hint: `add it first: \`momo remote add ${name} <url>\` (or pick one from \`momo remote list\`)`,
+          exitCode: EXIT.CONFIG,
+          data: { name },
+        });
+      }
+      core.set('remote', name!);
+    });
+    return { name: opts.unset ? undefined : name, text: opts.unset ? undefined : name, files: [res.file], warnings: res.warnings };
   });
-  return { name: opts.unset ? undefined : name, text: opts.unset ? undefined : name, files: [res.file], warnings: res.warnings };
 }
 
 /** One line of {@link remoteList}. */
@@ -166,24 +170,26 @@ export interface RemoteListEntry {
  * remoteList({ cwd }).remotes.map((r) => `${r.name}\t${r.url}`);
  */
 export function remoteList(opts: ConfigCommandOptions): { remotes: RemoteListEntry[] } {
-  const ctx = openConfigContext(opts);
-  const conf = opts.level ? loadLevel(ctx, opts.level) : loadToLevel(ctx);
-  const dflt = group(conf, 'core').get('remote');
-  const remotes: RemoteListEntry[] = [];
-  for (const [name, sec] of group(conf, 'remote')) {
-    const url: ConfigLeaf | ConfigTree | undefined = isTree(sec) ? sec.get('url') : undefined;
-    if (url === undefined) {
-      // DVC crashes here with "unexpected error - 'url'" (exit 255)
-      throw dvcError('CONFIG_INVALID', `config file error: remote '${name}' has no 'url'${opts.level ? ` at the ${opts.level} level` : ''}`, {
-        hint: `set it with \`momo remote modify ${name} url <url>\``,
-        exitCode: EXIT.UNEXPECTED,
-        // the remotes before it, which DVC has printed by the time it fails
-        data: { name, listed: remotes.map((r) => ({ ...r })) },
-      });
+  return asOperation('remoteList', () => {
+    const ctx = openConfigContext(opts);
+    const conf = opts.level ? loadLevel(ctx, opts.level) : loadToLevel(ctx);
+    const dflt = group(conf, 'core').get('remote');
+    const remotes: RemoteListEntry[] = [];
+    for (const [name, sec] of group(conf, 'remote')) {
+      const url: ConfigLeaf | ConfigTree | undefined = isTree(sec) ? sec.get('url') : undefined;
+      if (url === undefined) {
+        // DVC crashes here with "unexpected error - 'url'" (exit 255)
+        throw dvcError('CONFIG_INVALID', `config file error: remote '${name}' has no 'url'${opts.level ? ` at the ${opts.level} level` : ''}`, {
+          hint: `set it with \`momo remote modify ${name} url <url>\``,
+          exitCode: EXIT.UNEXPECTED,
+          // the remotes before it, which DVC has printed by the time it fails
+          data: { name, listed: remotes.map((r) => ({ ...r })) },
+        });
+      }
+      remotes.push({ name, url: pyStr(url), isDefault: dflt !== undefined && pyStr(dflt) === name && typeof dflt === 'string' });
     }
-    remotes.push({ name, url: pyStr(url), isDefault: dflt !== undefined && pyStr(dflt) === name && typeof dflt === 'string' });
-  }
-  return { remotes };
+    return { remotes };
+  });
 }
 
 /** Options of {@link remoteModify}. */
@@ -201,25 +207,29 @@ export interface RemoteModifyOptions extends ConfigCommandOptions {
  * at a lower level; the option is then written at `level` only.
  * @throws REMOTE_NOT_FOUND (251) when no level up to `level` defines the remote
  * @throws CONFIG_INVALID (251) for an option the remote's URL scheme does not accept
+ * @example
+ * remoteModify({ cwd, name: 'storage', option: 'endpointurl', value: 'https://minio:9000' });
  */
 export function remoteModify(opts: RemoteModifyOptions): RemoteWriteResult {
-  const ctx = openConfigContext(opts);
-  const name = opts.name.toLowerCase();
-  const level = opts.level ?? 'repo';
-  const res = editLevel(ctx, level, (conf) => {
-    const merged = loadToLevel(ctx, level);
-    const mergedRemotes = group(merged, 'remote');
-    const remotes = group(conf, 'remote');
-    if (!mergedRemotes.has(name) && !remotes.has(name)) throw notFound(name);
-    let sec = remotes.get(name);
-    if (!isTree(sec)) {
-      sec = new Map();
-      remotes.set(name, sec);
-    }
-    if (opts.unset) sec.delete(opts.option);
-    else sec.set(opts.option, opts.value ?? null);
+  return asOperation('remoteModify', () => {
+    const ctx = openConfigContext(opts);
+    const name = opts.name.toLowerCase();
+    const level = opts.level ?? 'repo';
+    const res = editLevel(ctx, level, (conf) => {
+      const merged = loadToLevel(ctx, level);
+      const mergedRemotes = group(merged, 'remote');
+      const remotes = group(conf, 'remote');
+      if (!mergedRemotes.has(name) && !remotes.has(name)) throw notFound(name);
+      let sec = remotes.get(name);
+      if (!isTree(sec)) {
+        sec = new Map();
+        remotes.set(name, sec);
+      }
+      if (opts.unset) sec.delete(opts.option);
+      else sec.set(opts.option, opts.value ?? null);
+    });
+    return collect([res], level);
   });
-  return collect([res], level);
 }
 
 /** Options of {@link remoteRemove}. */
@@ -232,28 +242,32 @@ export interface RemoteRemoveOptions extends ConfigCommandOptions {
  * remote from `local` down to `level`. Like DVC, every one of those files is rewritten
  * (`.dvc/config.local` is created containing a single newline).
  * @throws REMOTE_NOT_FOUND (251) when the remote is not defined at `level`
+ * @example
+ * remoteRemove({ cwd, name: 'storage' });
  */
 export function remoteRemove(opts: RemoteRemoveOptions): RemoteWriteResult {
-  const ctx = openConfigContext(opts);
-  const name = opts.name.toLowerCase();
-  const level = opts.level ?? 'repo';
-  const results: ConfigWriteResult[] = [];
-  results.push(
-    editLevel(ctx, level, (conf) => {
-      const remotes = group(conf, 'remote');
-      if (!remotes.has(name)) throw notFound(name);
-      remotes.delete(name);
-    }),
-  );
-  for (const l of levelsFromLocal(ctx, level, true)) {
+  return asOperation('remoteRemove', () => {
+    const ctx = openConfigContext(opts);
+    const name = opts.name.toLowerCase();
+    const level = opts.level ?? 'repo';
+    const results: ConfigWriteResult[] = [];
     results.push(
-      editLevel(ctx, l, (conf) => {
-        const core = group(conf, 'core');
-        if (core.get('remote') === name) core.delete('remote');
+      editLevel(ctx, level, (conf) => {
+        const remotes = group(conf, 'remote');
+        if (!remotes.has(name)) throw notFound(name);
+        remotes.delete(name);
       }),
     );
-  }
-  return collect(results, level);
+    for (const l of levelsFromLocal(ctx, level, true)) {
+      results.push(
+        editLevel(ctx, l, (conf) => {
+          const core = group(conf, 'core');
+          if (core.get('remote') === name) core.delete('remote');
+        }),
+      );
+    }
+    return collect(results, level);
+  });
 }
 
 /** Options of {@link remoteRename}. */
@@ -268,34 +282,38 @@ export interface RemoteRenameOptions extends ConfigCommandOptions {
  * every level above it (each of those files is rewritten, as DVC does).
  * @throws REMOTE_EXISTS (251) "Rename failed. Remote name 'x' already exists."
  * @throws REMOTE_NOT_FOUND (251) when the remote is not defined at `level`
+ * @example
+ * remoteRename({ cwd, name: 'storage', newName: 'backup' });
  */
 export function remoteRename(opts: RemoteRenameOptions): RemoteWriteResult {
-  const ctx = openConfigContext(opts);
-  const name = opts.name.toLowerCase();
-  const newName = opts.newName;
-  const level = opts.level ?? 'repo';
-  if (group(loadToLevel(ctx), 'remote').has(newName)) {
-    throw dvcError('REMOTE_EXISTS', `config file error: Rename failed. Remote name ${pyReprStr(newName)} already exists.`, {
-      hint: 'pick another name, or remove that remote first with `momo remote remove`',
-      exitCode: EXIT.CONFIG,
-      data: { name, newName },
-    });
-  }
-  const renameDefault = (conf: ConfigTree) => {
-    const core = group(conf, 'core');
-    if (core.get('remote') === name) core.set('remote', newName);
-  };
-  const results: ConfigWriteResult[] = [];
-  results.push(
-    editLevel(ctx, level, (conf) => {
-      const remotes = group(conf, 'remote');
-      const sec = remotes.get(name);
-      if (sec === undefined) throw notFound(name);
-      remotes.set(newName, sec);
-      remotes.delete(name);
-      renameDefault(conf);
-    }),
-  );
-  for (const l of levelsFromLocal(ctx, level, false)) results.push(editLevel(ctx, l, renameDefault));
-  return collect(results, level);
+  return asOperation('remoteRename', () => {
+    const ctx = openConfigContext(opts);
+    const name = opts.name.toLowerCase();
+    const newName = opts.newName;
+    const level = opts.level ?? 'repo';
+    if (group(loadToLevel(ctx), 'remote').has(newName)) {
+      throw dvcError('REMOTE_EXISTS', `config file error: Rename failed. Remote name ${pyReprStr(newName)} already exists.`, {
+        hint: 'pick another name, or remove that remote first with `momo remote remove`',
+        exitCode: EXIT.CONFIG,
+        data: { name, newName },
+      });
+    }
+    const renameDefault = (conf: ConfigTree) => {
+      const core = group(conf, 'core');
+      if (core.get('remote') === name) core.set('remote', newName);
+    };
+    const results: ConfigWriteResult[] = [];
+    results.push(
+      editLevel(ctx, level, (conf) => {
+        const remotes = group(conf, 'remote');
+        const sec = remotes.get(name);
+        if (sec === undefined) throw notFound(name);
+        remotes.set(newName, sec);
+        remotes.delete(name);
+        renameDefault(conf);
+      }),
+    );
+    for (const l of levelsFromLocal(ctx, level, false)) results.push(editLevel(ctx, l, renameDefault));
+    return collect(results, level);
+  });
 }
