@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import { resolve, relative, dirname, basename, join, sep, posix } from 'node:path';
 import { Repo, type RepoOptions } from '../repo/repo.js';
-import { loadIndex, isSubPath, type TrackedOut } from '../repo/index.js';
+import { loadIndex, isSubPath, type TrackedOut, type DvcFileStage } from '../repo/index.js';
 import { hashOutput, type OutputHash } from '../hashing/hash-output.js';
 import { computeDirHash, parseDirManifest, type TreeEntry } from '../hashing/dir-manifest.js';
 import { computeDvcFileData, type OutEntry } from '../models/dvcfile.js';
@@ -146,11 +146,14 @@ function planTarget(repo: Repo, cwd: string, target: string, outs: TrackedOut[])
   }
   const existing = outs.find((o) => o.rel === rel);
   const parent = existing ? undefined : outs.find((o) => isSubPath(rel, o.rel));
-  if (parent && parent.source.kind !== 'dvcfile') {
+  const owner = parent ?? existing;
+  if (owner && owner.source.kind !== 'dvcfile') {
+    // a pipeline output (or a path inside one): same refusal for both (observed with DVC 3.67.1)
+    const stageName = owner.source.name;
     throw dvcError(
       'OUTPUT_OVERLAPPING',
-      `cannot update '${name}': overlaps with an output of stage: '${parent.stage}' in '${parent.dvcfile}'.\nRun the pipeline or use 'dvc commit' to force update it.`,
-      { hint: `run \`momo repro\` or \`momo commit ${parent.stage}\`` },
+      `cannot update '${name}': overlaps with an output of stage: '${stageName}' in '${owner.dvcfile}'.\nRun the pipeline or use 'dvc commit' to force update it.`,
+      { hint: `run \`momo repro\` or \`momo commit ${owner.stage}\`` },
     );
   }
   const dvcfile = parent ? parent.dvcfile : existing ? existing.dvcfile : posix.join(posix.dirname(rel), name + DVC_FILE_SUFFIX).replace(/^\.\//, '');
@@ -277,8 +280,9 @@ function writeDvcFile(repo: Repo, file: string, existing: TrackedOut | undefined
   if (!existing || fresh) {
     data = computeDvcFileData([entry]);
   } else {
-    const outs = existing.source.model.outs.map((o, i) => (i === existing.index ? entry : o));
-    data = computeDvcFileData(outs, existing.source.model);
+    const source = existing.source as DvcFileStage;
+    const outs = source.model.outs.map((o, i) => (i === existing.index ? entry : o));
+    data = computeDvcFileData(outs, source.model);
   }
   writeFileAtomic(file, dumpYaml(data));
 }

@@ -8,6 +8,7 @@ import { hashOutput } from '../hashing/hash-output.js';
 import { dvcError } from '../errors/dvc-error.js';
 import type { OutEntry } from '../models/dvcfile.js';
 import { selectOuts } from './status.js';
+import { commitPipelineStages } from '../repo/commit-pipeline.js';
 
 export interface CommitOptions extends RepoOptions {
   /** `.dvc` files, stages or paths (also paths inside a tracked directory: granular commit) */
@@ -17,11 +18,17 @@ export interface CommitOptions extends RepoOptions {
   /** keep workspace files as they are (no relink to the configured link type) */
   noRelink?: boolean;
   jobs?: number;
+  /** answers "… of stage: 'x' changed. Are you sure you want to commit it?" (absent: no) */
+  confirm?: (message: string) => Promise<boolean>;
 }
 
 export interface CommitResult {
-  /** stages (`.dvc` files) whose outputs were committed */
+  /** stages (`.dvc` files, dvc.yaml stage addresses) whose outputs were committed */
   committed: string[];
+  /** lines DVC logs ("Updating lock file 'dvc.lock'") */
+  messages: string[];
+  /** files to `git add` (absolute): dvc.lock and .gitignore files that changed */
+  gitFiles: string[];
 }
 
 /**
@@ -35,16 +42,23 @@ export async function commit(opts: CommitOptions): Promise<CommitResult> {
     Repo.withRepo(opts, 'write', async (repo) => {
       const index = loadIndex(repo);
       const targets = opts.targets ?? [];
+      // dvc.yaml stages: DVC's `commit` over collect_granular (repo/commit-pipeline.ts)
+      const piped = await commitPipelineStages(repo, index, opts);
+      if (piped.handledTargets.length === targets.length && targets.length) {
+        return { committed: piped.committed, messages: piped.messages, gitFiles: piped.gitFiles };
+      }
+      const dvcTargets = targets.filter((t) => !piped.handledTargets.includes(t));
       // a target inside a tracked directory commits just that part of it (granular commit)
       const granular: Array<{ out: TrackedOut; sub: string }> = [];
       const whole: string[] = [];
-      for (const t of targets) {
+      const dvcOuts = index.outs.filter((o) => o.source.kind === 'dvcfile');
+      for (const t of dvcTargets) {
         const rel = relative(repo.root, resolve(opts.cwd, t)).split(sep).join('/');
-        const parent = index.outs.find((o) => o.rel !== rel && isSubPath(rel, o.rel) && o.dvcfile !== rel);
+        const parent = dvcOuts.find((o) => o.rel !== rel && isSubPath(rel, o.rel) && o.dvcfile !== rel);
         if (parent) granular.push({ out: parent, sub: rel.slice(parent.rel.length + 1) });
         else whole.push(t);
       }
-      const outs = whole.length || !targets.length ? selectOuts(repo, opts.cwd, index.outs, whole.length ? whole : undefined) : [];
+      const outs = whole.length || !targets.length ? selectOuts(repo, opts.cwd, dvcOuts, whole.length ? whole : undefined) : [];
       const byStage = new Map<DvcFileStage, Map<number, OutEntry>>();
       if (!opts.force) {
         for (const out of outs) {
@@ -60,9 +74,10 @@ export async function commit(opts: CommitOptions): Promise<CommitResult> {
         if (!out.cache) continue;
         const h = await commitOutputData(repo, out, { jobs: opts.jobs, relink: !opts.noRelink });
         if (!h) throw dvcError('OUTPUT_NOT_FOUND', `output '${out.rel}' does not exist`, { hint: `restore it with \`momo checkout ${out.stage}\`` });
-        const m = byStage.get(out.source) ?? new Map<number, OutEntry>();
+        const source = out.source as DvcFileStage;
+        const m = byStage.get(source) ?? new Map<number, OutEntry>();
         m.set(out.index, entryFromHash(out.entry, h));
-        byStage.set(out.source, m);
+        byStage.set(source, m);
       }
       for (const { out, sub } of granular) {
         // store the directory's manifest and the objects under `sub` only
@@ -79,7 +94,8 @@ export async function commit(opts: CommitOptions): Promise<CommitResult> {
         await hashOutput(join(out.abs, sub), storingHashOptions(repo, opts.jobs));
       }
       for (const [stage, repl] of byStage) rewriteDvcFile(repo, stage, repl);
-      return { committed: [...new Set([...byStage.keys()].map((s) => s.path).concat(granular.map((g) => g.out.stage)))] };
+      const committed = [...new Set([...byStage.keys()].map((s) => s.path).concat(granular.map((g) => g.out.stage)))];
+      return { committed: [...piped.committed, ...committed], messages: piped.messages, gitFiles: piped.gitFiles };
     }),
   );
 }

@@ -5,6 +5,8 @@ import type { Repo } from './repo.js';
 import { dvcError } from '../errors/dvc-error.js';
 import { DVC_FILE_SUFFIX, PROJECT_FILE } from '../constants.js';
 import { collectDvcFiles } from './collect-dvc-files.js';
+import { loadPipelineFile, type PipelineFileEntry, type PipelineStageEntry } from './pipeline-index.js';
+import type { PipelineOut } from '../models/pipeline.js';
 
 /** A single-stage `.dvc` file (from `add`) with its parsed content. */
 export interface DvcFileStage {
@@ -35,12 +37,26 @@ export interface TrackedOut {
   cache: boolean;
   /** index of the entry inside its file's outs */
   index: number;
-  source: DvcFileStage;
+  /** the `.dvc` file or the dvc.yaml stage that defines it */
+  source: DvcFileStage | PipelineStageEntry;
+  /** false for pipeline outputs outside the repository (`cache: false` external outputs) */
+  inRepo?: boolean;
+  /** the dvc.yaml definition (flags, metric/plot) of a pipeline output */
+  out?: PipelineOut;
 }
 
-/** All `.dvc` stages and their outputs. */
+/** A stage of the index: a `.dvc` file or a dvc.yaml stage. */
+export type IndexStage = DvcFileStage | PipelineStageEntry;
+
+/** All stages (`.dvc` files and dvc.yaml stages) and their outputs. */
 export interface RepoIndex {
+  /** the `.dvc` files */
   stages: DvcFileStage[];
+  /** the dvc.yaml files, each with its stages and lock */
+  pipelines: PipelineFileEntry[];
+  /** every stage in collection order (files in walk order, dvc.yaml stages in definition order) */
+  all: IndexStage[];
+  /** outputs of every stage (local, in-repo ones are what status/checkout/commit/gc/push use) */
   outs: TrackedOut[];
 }
 
@@ -90,20 +106,43 @@ export function outsOfStages(repo: Repo, stages: DvcFileStage[]): TrackedOut[] {
  */
 export function loadIndex(repo: Repo): RepoIndex {
   const stages: DvcFileStage[] = [];
+  const pipelines: PipelineFileEntry[] = [];
+  const all: IndexStage[] = [];
   const outDirs = new Set<string>();
   collectDvcFiles({
     root: repo.root,
     ignore: repo.ignore,
     scm: repo.scm,
     onDvcFile: (rel) => {
-      if (!rel.endsWith(DVC_FILE_SUFFIX) || posix.basename(rel) === PROJECT_FILE) return;
+      if (posix.basename(rel) === PROJECT_FILE) {
+        // dvc.yaml: parsed only when present, so `.dvc`-only repos pay nothing for pipelines
+        const file = loadPipelineFile(repo, rel);
+        pipelines.push(file);
+        for (const s of file.stages) {
+          all.push(s);
+          for (const o of s.outs) if (o.inRepo) outDirs.add(o.rel);
+        }
+        return;
+      }
+      if (!rel.endsWith(DVC_FILE_SUFFIX)) return;
       const [stage] = loadDvcFileStages(repo, [rel]);
       stages.push(stage);
+      all.push(stage);
       for (const o of outsOfStages(repo, [stage])) outDirs.add(o.rel);
     },
     isOutputDir: (relDir) => outDirs.has(relDir),
   });
-  return { stages, outs: outsOfStages(repo, stages) };
+  const outs: TrackedOut[] = [];
+  for (const s of all) {
+    if (s.kind === 'dvcfile') outs.push(...outsOfStages(repo, [s]));
+    else for (const o of s.outs) if (o.inRepo) outs.push(o);
+  }
+  return { stages, pipelines, all, outs };
+}
+
+/** The outputs of one stage of the index (in-repo ones). */
+export function outsOf(repo: Repo, stage: IndexStage): TrackedOut[] {
+  return stage.kind === 'dvcfile' ? outsOfStages(repo, [stage]) : stage.outs.filter((o) => o.inRepo);
 }
 
 /** Is `child` equal to or inside `parent` (repo-relative POSIX)? */
