@@ -61,6 +61,11 @@ export interface KnowledgeBaseOptions {
   holdOutDocComments?: boolean;
   /** Overrides of the ranking weights. */
   rankWeights?: Partial<RankWeights>;
+  /**
+   * Paths (absolute, or relative to the root) that are neither ingested nor counted as skipped,
+   * typically the artifact directory, so that a second run sees the same tree as the first.
+   */
+  exclude?: string[];
   /** Only index these languages (others are skipped as `unsupported`). @default all */
   languages?: KbLanguage[];
   /**
@@ -291,6 +296,7 @@ export class KnowledgeBase {
       includeVendored: this.opts.includeVendored,
       includeGenerated: this.opts.includeGenerated,
       languages: this.opts.languages,
+      exclude: (this.opts.exclude ?? []).map((p) => toPosix(relative(this.root, resolve(this.root, p)))).filter((p) => p && !p.startsWith('..')),
     });
     this.opts.onProgress?.({ phase: 'walk', done: walk.files.length, total: walk.files.length });
     for (const m of [...this.manifests]) if (within(m)) this.manifests.delete(m);

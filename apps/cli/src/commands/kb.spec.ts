@@ -78,6 +78,16 @@ describe('momo kb', () => {
     expect(manifest).toMatchObject({ format: 'momo-kb', vectors: '../vectors', graphs: '../graphs' });
   });
 
+  it('writes the same bytes when run again on an unchanged tree, output directory included', async () => {
+    // data/ is in .gitignore: the first run does not see it, the second must not count it either
+    await momo(repo.root, ['kb', 'ingest']);
+    const first = readFileSync(join(repo.root, 'data', 'knowledge-base', 'manifest.json'));
+    const chunks = readFileSync(join(repo.root, 'data', 'knowledge-base', 'chunks.jsonl'));
+    await momo(repo.root, ['kb', 'ingest', '--full']);
+    expect(readFileSync(join(repo.root, 'data', 'knowledge-base', 'manifest.json')).toString()).toBe(first.toString());
+    expect(readFileSync(join(repo.root, 'data', 'knowledge-base', 'chunks.jsonl')).equals(chunks)).toBe(true);
+  });
+
   it('lists modules and shows a module graph', async () => {
     await momo(repo.root, ['kb', 'ingest']);
     const modules = await momo(repo.root, ['kb', 'modules', '--kb', 'data']);

@@ -122,6 +122,8 @@ export const define: DefineCommand = (program, io) => {
           overlap: flags.overlap,
           maxFileBytes: flags.maxFileBytes,
           embeddingModel: flags.embeddingModel,
+          // the artifacts of this run are output, not input: a re-run must see the same tree
+          exclude: [outAbs],
           onProgress: progress ? (e: { phase: string; done: number; total: number }) => progress(e.phase, e.done, e.total) : undefined,
         };
         let base: KnowledgeBase | undefined;

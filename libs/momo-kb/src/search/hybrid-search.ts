@@ -29,6 +29,10 @@ export interface RankWeights {
   exported: number;
   /** Penalty for test files (`*.spec.*`, `*.test.*`, `__tests__/`, `test_*.py`). */
   test: number;
+  /** Support from other candidate chunks of the same file, x / (1 + x) of their normalised BM25. */
+  file: number;
+  /** Prior by the kind of the chunk's main symbol (functions and classes over properties). */
+  kind: number;
   /** How many lexical candidates are re-ranked. */
   candidates: number;
   /** Terms in more than this share of the chunks only re-score candidates that rarer terms found. */
@@ -46,6 +50,8 @@ export const DEFAULT_RANK_WEIGHTS: RankWeights = {
   centrality: 0.05,
   exported: 0.05,
   test: 0.15,
+  file: 0,
+  kind: 0,
   candidates: 100,
   prune: 0.05,
 };
@@ -84,6 +90,21 @@ export interface HybridSearchOptions {
   /** Extra candidates from a vector index (chunk ordinal numbers). */
   vectorCandidates?: number[];
 }
+
+/** Prior of a chunk by its main symbol's kind, for the `kind` weight. */
+const KIND_PRIOR: Record<string, number> = {
+  function: 1,
+  class: 1,
+  method: 0.9,
+  constructor: 0.7,
+  interface: 0.7,
+  type: 0.6,
+  enum: 0.6,
+  namespace: 0.5,
+  section: 0.6,
+  variable: 0.4,
+  property: 0.3,
+};
 
 /** Below this many chunks, vector candidates come from a brute-force scan (above it, from an HNSW index if built). */
 export const EXACT_VECTOR_CANDIDATES_MAX = 5000;
@@ -233,9 +254,18 @@ export class HybridSearch {
       for (const t of qTerms) if (set.has(t)) n++;
       return n / qTerms.length;
     };
+    // evidence that a chunk's file as a whole is about the query: the other candidates from it
+    const fileMass = new Map<string, number>();
+    if (w.file) {
+      for (const [d, lex] of lexByDoc) {
+        const p = this.chunks[d].path;
+        fileMass.set(p, (fileMass.get(p) ?? 0) + (maxLex > 0 ? lex / maxLex : 0));
+      }
+    }
     const scored: Array<{ score: number; hit: () => SearchHit }> = [];
     for (const [d, lex] of lexByDoc) {
       const sig = this.signals[d];
+      const others = w.file ? (fileMass.get(this.chunks[d].path) ?? 0) - (maxLex > 0 ? lex / maxLex : 0) : 0;
       const parts = {
         lexical: maxLex > 0 ? lex / maxLex : 0,
         vector: q ? Math.max(0, this.cosine(d, q)) : 0,
@@ -244,6 +274,8 @@ export class HybridSearch {
         centrality: 0.5 * (Math.log1p(sig.fileInDegree) / logIn) + 0.5 * (Math.log1p(sig.symbolRefs) / logRefs),
         exported: sig.exported ? 1 : 0,
         test: this.isTest[d] ? -1 : 0,
+        file: others > 0 ? others / (1 + others) : 0,
+        kind: KIND_PRIOR[this.chunks[d].kind ?? ''] ?? 0.2,
       };
       const score =
         w.lexical * parts.lexical +
@@ -252,7 +284,9 @@ export class HybridSearch {
         w.path * parts.path +
         w.centrality * parts.centrality +
         w.exported * parts.exported +
-        w.test * parts.test;
+        w.test * parts.test +
+        w.file * parts.file +
+        w.kind * parts.kind;
       scored.push({ score, hit: () => this.toHit(d, score, options.explain ? { ...parts, bm25: lex } : undefined) });
     }
     for (const doc of documents) {

@@ -27,6 +27,8 @@ export interface WalkRepoOptions {
   includeGenerated?: boolean;
   /** Only keep files of these languages; the rest count as `unsupported`. @default all */
   languages?: KbLanguage[];
+  /** Repo-relative paths (files or directories) that are neither walked nor counted, e.g. the output directory. */
+  exclude?: string[];
 }
 
 /** A file the walk kept. */
@@ -158,6 +160,7 @@ function walkDir(
   for (const e of entries) {
     const name = e.name;
     const rel = dirRel + name;
+    if (options.exclude && options.exclude.includes(rel)) continue;
     if (e.isDirectory()) {
       if (INTERNAL_DIRS.has(name)) continue;
       if (isIgnored(layers, rel, true)) {
