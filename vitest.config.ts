@@ -3,14 +3,17 @@ import { readdirSync, existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 // Workspace packages resolve to their TypeScript sources in tests, so tests never need a build.
-const alias: Record<string, string> = {};
+const alias: Array<{ find: string | RegExp; replacement: string }> = [
+  // deep imports of engine operations (`@momo/dvc/api/status`) used by the CLI for fast start-up
+  { find: /^@momo\/dvc\/api\/(.*)$/, replacement: resolve('libs/momo-dvc/src/api/$1.ts') },
+];
 for (const top of ['libs', 'apps']) {
   for (const dir of readdirSync(top)) {
     const pj = join(top, dir, 'package.json');
     if (!existsSync(pj)) continue;
     const name = JSON.parse(readFileSync(pj, 'utf8')).name as string;
     const entry = ['src/index.ts', 'src/main.ts'].map((f) => join(top, dir, f)).find((f) => existsSync(f));
-    if (entry) alias[name] = resolve(entry);
+    if (entry) alias.push({ find: new RegExp(`^${name.replace('/', '\\/')}$`), replacement: resolve(entry) });
   }
 }
 

@@ -9,10 +9,18 @@ import type { Io } from './io.js';
  */
 export type ErrorPolicy = 'catching' | 'uncaught';
 
+/** Errors that are not DvcExceptions in DVC, so even catching commands end with 255. */
+const NOT_DVC_EXCEPTIONS = new Set(['DVCIGNORE_IN_OUTPUT', 'INTERNAL_ERROR', 'USAGE_INVALID']);
+/** Errors raised while the repo is opened keep their own exit code in every command (A34). */
+const OPEN_ERRORS = new Set(['NOT_A_DVC_REPO', 'CONFIG_INVALID']);
+
 export function applyErrorPolicy(e: unknown, policy: ErrorPolicy): unknown {
   if (!isMomoError(e)) return e;
-  if (e.exitCode === EXIT.NOT_A_REPO || e.exitCode === EXIT.USAGE) return e;
-  if (policy === 'uncaught' && e.exitCode === EXIT.FAILED) (e as { exitCode: number }).exitCode = EXIT.UNEXPECTED;
+  const set = (code: number) => ((e as { exitCode: number }).exitCode = code);
+  if (e.exitCode === EXIT.USAGE || OPEN_ERRORS.has(e.code)) return e;
+  if (policy === 'uncaught') {
+    if (e.exitCode === EXIT.FAILED) set(EXIT.UNEXPECTED);
+  } else if (!NOT_DVC_EXCEPTIONS.has(e.code)) set(EXIT.FAILED);
   return e;
 }
 

@@ -14,7 +14,7 @@ export const define: DefineCommand = (program, io) => {
     .option('-v, --verbose', 'be verbose')
     .action(
       action('catching', async (targets: string[], flags: { commit: boolean; glob?: boolean; jobs?: number }, cmd) => {
-        const { add } = await import('@momo/dvc');
+        const { add } = await import('@momo/dvc/api/add');
         const g = globals(cmd);
         const progress = progressPrinter(io, g.quiet);
         const r = await add({

@@ -31,7 +31,7 @@ export const define: DefineCommand = (program, io) => {
     .option('-q, --quiet', 'be quiet')
     .action(
       action('uncaught', async (targets: string[], flags: { force?: boolean; relink?: boolean; summary?: boolean; allowMissing?: boolean; jobs?: number }, cmd) => {
-        const { checkout, isMomoError } = await import('@momo/dvc');
+        const [{ checkout }, { isMomoError }] = await Promise.all([import('@momo/dvc/api/checkout'), import('@momo/errors')]);
         const quiet = globals(cmd).quiet;
         const show = (r: { added: string[]; modified: string[]; deleted: string[]; stats: { added: number; modified: number; deleted: number } }) => {
           if (quiet) return;

@@ -13,7 +13,7 @@ export const define: DefineCommand = (program, io) => {
     .option('-q, --quiet', 'be quiet')
     .action(
       action('catching', async (targets: string[], flags: { force?: boolean; relink: boolean; jobs?: number }) => {
-        const { commit } = await import('@momo/dvc');
+        const { commit } = await import('@momo/dvc/api/commit');
         await withPrefix('failed to commit', () =>
           commit({ cwd: io.cwd, env: io.env, targets: targets.length ? targets : undefined, force: flags.force, noRelink: !flags.relink, jobs: flags.jobs }),
         );

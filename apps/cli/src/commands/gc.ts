@@ -17,7 +17,7 @@ export const define: DefineCommand = (program, io) => {
     .option('-q, --quiet', 'be quiet')
     .action(
       action('uncaught', async (flags: { workspace?: boolean; allBranches?: boolean; allTags?: boolean; allCommits?: boolean; rev?: string; force?: boolean; dry?: boolean }, cmd) => {
-        const { gc, isMomoError } = await import('@momo/dvc');
+        const [{ gc }, { isMomoError }] = await Promise.all([import('@momo/dvc/api/gc'), import('@momo/errors')]);
         const quiet = globals(cmd).quiet;
         let warned = false;
         const warn = (w: string) => {

@@ -12,7 +12,7 @@ export const define: DefineCommand = (program, io) => {
     .option('-q, --quiet', 'be quiet')
     .action(
       action('catching', async (directory: string | undefined, flags: { scm: boolean; force?: boolean; subdir?: boolean }, cmd) => {
-        const { init } = await import('@momo/dvc');
+        const { init } = await import('@momo/dvc/api/init');
         const r = await init({ cwd: io.cwd, directory, noScm: !flags.scm, force: flags.force, subdir: flags.subdir, env: io.env });
         if (globals(cmd).quiet) return;
         io.out('Initialized DVC repository.\n\n');

@@ -9,7 +9,7 @@ export const define: DefineCommand = (program, io) => {
     .option('--json', 'print JSON')
     .action(
       action('catching', async (flags: { recursive?: boolean; json?: boolean }) => {
-        const { lsFiles } = await import('@momo/dvc');
+        const { lsFiles } = await import('@momo/dvc/api/ls-files');
         const entries = await lsFiles({ cwd: io.cwd, env: io.env, recursive: flags.recursive });
         if (flags.json) {
           io.out(JSON.stringify(entries) + '\n');

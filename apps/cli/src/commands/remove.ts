@@ -11,7 +11,7 @@ export const define: DefineCommand = (program, io) => {
     .option('-q, --quiet', 'be quiet')
     .action(
       action('catching', async (targets: string[], flags: { outs?: boolean }, cmd) => {
-        const { remove } = await import('@momo/dvc');
+        const { remove } = await import('@momo/dvc/api/remove');
         const r = await remove({ cwd: io.cwd, env: io.env, targets, outs: flags.outs });
         if (!globals(cmd).quiet) gitAddHint(io, r.gitignores.map((f) => relative(io.cwd, f)));
       }),

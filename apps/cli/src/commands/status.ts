@@ -36,11 +36,14 @@ export const define: DefineCommand = (program, io) => {
     .argument('[targets...]', 'limit to these .dvc files, stages or paths')
     .option('--json', 'show status in JSON format')
     .option('-q, --quiet', "suppress all output; exit with 1 if pipelines or data changed, 0 otherwise")
+    .option('-d, --with-deps', 'check status of the specified targets and their upstream stages')
+    .option('-R, --recursive', 'show status of all stages in the specified directory')
     .option('-j, --jobs <n>', 'number of threads for hashing', (v) => Number(v))
     .action(
-      action('catching', async (targets: string[], flags: { json?: boolean; jobs?: number }, cmd) => {
-        const { status, pyJsonDumps } = await import('@momo/dvc');
-        const r = await status({ cwd: io.cwd, env: io.env, targets, jobs: flags.jobs });
+      action('catching', async (targets: string[], flags: { json?: boolean; jobs?: number; withDeps?: boolean; recursive?: boolean }, cmd) => {
+        const [{ status }, { pyJsonDumps }] = await Promise.all([import('@momo/dvc/api/status'), import('@momo/dvc/api/format')]);
+        const r = await status({ cwd: io.cwd, env: io.env, targets, jobs: flags.jobs, withDeps: flags.withDeps, recursive: flags.recursive });
+        for (const w of r.warnings ?? []) io.err(`WARNING: ${w}\n`);
         const changed = Object.keys(r.stages).length > 0;
         // --json wins over -q (dvc/commands/status.py checks json first)
         if (flags.json) {

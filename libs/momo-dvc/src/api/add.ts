@@ -211,6 +211,7 @@ async function addOne(repo: Repo, plan: Plan, opts: AddOptions, warnings: string
   const onProgress = opts.onProgress ? (done: number, total: number) => opts.onProgress!({ target: plan.rel, done, total }) : undefined;
   const hashOpts = {
     state: repo.state,
+    dirMemo: repo.dirMemo,
     walk: (d: string) => repo.walker.walk(d),
     root: repo.root,
     jobs: opts.jobs ?? repo.settings.checksumJobs,

@@ -5,6 +5,7 @@ import { Repo, type RepoOptions } from '../repo/repo.js';
 import { loadIndex, type TrackedOut } from '../repo/index.js';
 import { readManifest } from '../planning/out-status.js';
 import { hashFiles } from '../hashing/hash-output.js';
+import { DirMemo } from '../managers/dir-memo.js';
 import { dvcError, EXIT } from '../errors/dvc-error.js';
 import { compareCodePoints } from '../hashing/py-json.js';
 import type { TreeEntry } from '../hashing/dir-manifest.js';
@@ -227,6 +228,11 @@ async function planOut(repo: Repo, out: TrackedOut, relink: boolean, jobs?: numb
     return { out, ops, wasMissing: false, isDir: true, replaceKind: true };
   }
   const files = repo.walker.walk(out.abs);
+  if (!relink && !only) {
+    // the directory-level memo proves an unchanged directory without per-file work
+    const hit = repo.dirMemo.get(out.rel, DirMemo.fingerprint(files), hashOpts.name);
+    if (hit?.md5 === md5) return { out, ops: [], wasMissing: false, isDir: true };
+  }
   const hashed = await hashFiles(files.map((f) => ({ abs: join(out.abs, f.rel), st: f.st })), hashOpts);
   const have = new Map(files.map((f, i) => [f.rel, hashed[i].md5]));
   const want = new Set<string>();

@@ -41,7 +41,7 @@ export async function init(opts: InitOptions): Promise<InitResult> {
   return withOperation('init', async () => {
     const root = resolve(opts.cwd, opts.directory ?? '.');
     if (opts.noScm && opts.subdir) {
-      throw dvcError('REPO_INIT_INVALID', 'Cannot initialize repo with `--no-scm` and `--subdir`', {
+      throw dvcError('USAGE_INVALID', 'Cannot initialize repo with `--no-scm` and `--subdir`', {
         hint: 'use one of the two flags',
         exitCode: EXIT.UNEXPECTED,
       });

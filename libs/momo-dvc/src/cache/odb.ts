@@ -54,6 +54,38 @@ export class Odb {
     return join(legacy ? this.cacheDir : this.objectsDir, md5.slice(0, 2), md5.slice(2));
   }
 
+  private listing = new Map<boolean, Set<string>>();
+
+  /**
+   * Existence by one listing of the ODB's prefix directories (cached for this command): for
+   * checks of thousands of objects. Objects written by this process are added as they are stored.
+   */
+  listed(md5: string, legacy = false): boolean {
+    let set = this.listing.get(legacy);
+    if (!set) {
+      set = new Set();
+      const root = legacy ? this.cacheDir : this.objectsDir;
+      let tops: string[] = [];
+      try {
+        tops = fs.readdirSync(root);
+      } catch {
+        // no cache yet
+      }
+      for (const t of tops) {
+        if (t.length !== 2) continue;
+        let names: string[];
+        try {
+          names = fs.readdirSync(join(root, t));
+        } catch {
+          continue;
+        }
+        for (const n of names) set.add(t + n);
+      }
+      this.listing.set(legacy, set);
+    }
+    return set.has(md5);
+  }
+
   exists(md5: string, legacy = false): boolean {
     return fs.existsSync(this.oidPath(md5, legacy));
   }

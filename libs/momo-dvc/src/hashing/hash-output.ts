@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { md5File, md5Dos2UnixFile } from './md5.js';
 import { computeDirHash, type TreeEntry } from './dir-manifest.js';
 import type { HashState, HashName } from '../managers/hash-state.js';
+import { DirMemo } from '../managers/dir-memo.js';
 import { storeFiles } from '../cache/hash-pool.js';
 import { dvcError } from '../errors/dvc-error.js';
 
@@ -31,6 +32,8 @@ export interface OutputHash {
 
 export interface HashOptions {
   state: HashState;
+  /** directory-level memo (status/checkout comparisons; not used when storing) */
+  dirMemo?: DirMemo;
   walk: WalkFn;
   /** repo root; memo keys are relative to it */
   root: string;
@@ -61,8 +64,14 @@ export async function hashOutput(absPath: string, opts: HashOptions): Promise<Ou
     return { md5: h.md5, size: h.size, isDir: false, isexec: (st.mode & 0o111) !== 0 || undefined };
   }
   const files = opts.walk(absPath);
+  const memoKey = absPath.slice(opts.root.length + 1);
+  const fp = opts.dirMemo && !opts.storeObjects ? DirMemo.fingerprint(files) : undefined;
+  if (fp) {
+    const hit = opts.dirMemo!.get(memoKey, fp, opts.name ?? 'md5');
+    if (hit) return { md5: hit.md5, size: hit.size, nfiles: hit.nfiles, isDir: true };
+  }
   const hashed = await hashFiles(
-    files.map((f) => ({ abs: join(absPath, f.rel), st: f.st })),
+    files.map((f) => ({ abs: absPath + '/' + f.rel, st: f.st })),
     opts,
   );
   const tree: TreeEntry[] = files.map((f, i) => ({
@@ -72,6 +81,9 @@ export async function hashOutput(absPath: string, opts: HashOptions): Promise<Ou
     isexec: (f.st.mode & 0o111) !== 0 || undefined,
   }));
   const dir = computeDirHash(tree);
+  if (opts.dirMemo) {
+    opts.dirMemo.set(memoKey, { fp: fp ?? DirMemo.fingerprint(files), md5: dir.md5, size: dir.size, nfiles: dir.nfiles, name: opts.name ?? 'md5' });
+  }
   return { md5: dir.md5, size: dir.size, nfiles: dir.nfiles, isDir: true, tree, manifest: dir.manifest };
 }
 

@@ -446,7 +446,9 @@ export function walkFiles(absDir: string, ignore: DvcIgnore | null, options: Wal
   const result: WalkFilesResult = { files, dvcignoreDirs, base };
   if (options.stat) {
     const stats = new Array<Stats | undefined>(files.length);
-    for (let i = 0; i < files.length; i++) stats[i] = statSync(join(base, files[i]), { throwIfNoEntry: false });
+    // plain concatenation: path.join's normalisation is measurable at 100k files
+    const prefix = base.endsWith('/') ? base : base + '/';
+    for (let i = 0; i < files.length; i++) stats[i] = statSync(prefix + files[i], { throwIfNoEntry: false });
     result.stats = stats;
   }
   return result;

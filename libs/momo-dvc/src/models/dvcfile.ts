@@ -1,4 +1,4 @@
-import { parseDocument, isMap, isSeq, LineCounter, type Document } from 'yaml';
+import { parseYaml, type YamlPathSegment } from '../yaml/parse.js';
 import { dvcError } from '../errors/dvc-error.js';
 
 /**
@@ -38,38 +38,35 @@ const OUT_KEYS = new Set([
 ]);
 const KNOWN = new Set(['path', 'md5', 'hash', 'size', 'nfiles', 'isexec', 'cache', 'persist', 'remote', 'push']);
 
-function where(doc: Document, lc: LineCounter, path: (string | number)[]): string {
-  const node = doc.getIn(path, true) as { range?: [number, number, number] } | undefined;
-  if (!node?.range) return '';
-  const { line, col } = lc.linePos(node.range[0]);
-  return `, line ${line}, column ${col}`;
+/** Maps (as the YAML loader returns them) → plain objects, keys as strings; other values as loaded. */
+function toPlain(v: unknown): unknown {
+  if (v instanceof Map) {
+    const o: Record<string, unknown> = {};
+    for (const [k, x] of v) o[String(k)] = toPlain(x);
+    return o;
+  }
+  if (Array.isArray(v)) return v.map(toPlain);
+  return v;
 }
 
 /**
  * Parses and validates a `.dvc` file's text. `file` is the repo-relative path used in messages.
+ * DVC-written files take the fast loader; the full YAML parser is loaded only for others.
  * @throws DVCFILE_INVALID naming the file, line and key path
  */
 export function parseDvcFile(text: string, file: string): DvcFileModel {
-  const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, uniqueKeys: false, prettyErrors: false });
-  if (doc.errors.length) {
-    const e = doc.errors[0];
-    const pos = e.linePos?.[0];
-    throw dvcError('DVCFILE_INVALID', `'${file}' is invalid.\n${e.message.split('\n')[0]}${pos ? `, in line ${pos.line}, column ${pos.col}` : ''}`, {
-      hint: `fix the YAML syntax of '${file}' (or restore it with \`git checkout -- ${file}\`)`,
-      data: { file, line: pos?.line },
-    });
-  }
-  const data = (doc.toJS() ?? {}) as unknown;
+  const parsed = parseYaml(text, file, { mappings: 'map', code: 'DVCFILE_INVALID' });
+  const where = (path: YamlPathSegment[]) => {
+    const pos = parsed.locate(path);
+    return pos ? `, line ${pos.line}, column ${pos.column}` : '';
+  };
+  const data = toPlain(parsed.data ?? {});
   const bad = (msg: string, path: (string | number)[]) =>
-    dvcError('DVCFILE_INVALID', `'${file}' validation failed.\n${msg}, in ${path.join(' -> ')}${where(doc, lc, path)}`, {
+    dvcError('DVCFILE_INVALID', `'${file}' validation failed.\n${msg}, in ${path.join(' -> ')}${where(path)}`, {
       hint: `fix '${file}' by hand, or remove it with \`momo remove ${file}\` and add the data again`,
       data: { file, keyPath: path.join('.') },
     });
-  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
-    if (isMap(doc.contents) || doc.contents === null) return { outs: [], deps: [], raw: {} };
-    throw bad('expected a dictionary', []);
-  }
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) throw bad('expected a dictionary', []);
   const raw = data as Record<string, unknown>;
   for (const k of Object.keys(raw)) if (!TOP_KEYS.has(k)) throw bad('extra keys not allowed', [k]);
   const entries = (key: 'outs' | 'deps'): OutEntry[] => {
@@ -179,20 +176,4 @@ export function applyDiff(old: unknown, fresh: unknown): unknown {
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
-
-/** Whether `text` has YAML comments DVC's round-trip parser would keep. */
-export function hasComments(text: string): boolean {
-  const doc = parseDocument(text);
-  let found = Boolean(doc.commentBefore || doc.comment);
-  const visit = (n: unknown): void => {
-    if (found || !n || typeof n !== 'object') return;
-    const node = n as { commentBefore?: string; comment?: string; items?: unknown[]; key?: unknown; value?: unknown };
-    if (node.commentBefore || node.comment) found = true;
-    if (isMap(n) || isSeq(n)) for (const it of node.items ?? []) visit(it);
-    if ('key' in node) visit(node.key);
-    if ('value' in node) visit(node.value);
-  };
-  visit(doc.contents);
-  return found;
 }

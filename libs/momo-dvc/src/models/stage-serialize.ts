@@ -16,7 +16,8 @@
 import { PROJECT_FILE } from '../constants.js';
 import { dvcError, EXIT } from '../errors/dvc-error.js';
 import { dumpYaml } from '../yaml/dump.js';
-import { parseDocument, isMap, isScalar, type Node, type Pair } from 'yaml';
+import type { Node, Pair } from 'yaml';
+import { yamlLib } from '../yaml/lazy-yaml.js';
 import type { YamlKey, YamlValue } from '../yaml/parse.js';
 import { parsePipeline, type PipelineOut, type PipelineParamsDep } from './pipeline.js';
 import { compareCodePoints, pyEquals } from './py-compare.js';
@@ -226,9 +227,9 @@ export function removeStageFromPipeline(options: {
     stages.delete(options.name);
     return { text: dumpYaml(data), removed: true, mode: 'exact' };
   }
-  const doc = parseDocument(options.text);
-  const stagesNode = (doc.contents as { items: Array<Pair<Node, Node>> }).items.find((p) => isScalar(p.key) && p.key.value === 'stages')!.value;
-  const pair = (stagesNode as unknown as { items: Array<Pair<Node, Node>> }).items.find((p) => isScalar(p.key) && String(p.key.value) === options.name)!;
+  const doc = yamlLib().parseDocument(options.text);
+  const stagesNode = (doc.contents as { items: Array<Pair<Node, Node>> }).items.find((p) => yamlLib().isScalar(p.key) && p.key.value === 'stages')!.value;
+  const pair = (stagesNode as unknown as { items: Array<Pair<Node, Node>> }).items.find((p) => yamlLib().isScalar(p.key) && String(p.key.value) === options.name)!;
   const start = lineStart(options.text, pair.key.range![0]);
   const end = lineEnd(options.text, pair.value!.range![1]);
   return { text: options.text.slice(0, start) + options.text.slice(end), removed: true, mode: 'preserved' };
@@ -249,24 +250,24 @@ function indentBlock(block: string, indent: number): string {
  * inside it are lost, comments elsewhere are kept).
  */
 function spliceStage(text: string, name: string, stageData: Map<string, YamlValue>, existing: boolean): string {
-  const doc = parseDocument(text, { keepSourceTokens: false });
+  const doc = yamlLib().parseDocument(text, { keepSourceTokens: false });
   const root = doc.contents;
   const withNl = text.endsWith('\n') || text === '' ? text : text + '\n';
-  if (!isMap(root)) return withNl + dumpYaml(new Map([['stages', new Map([[name, stageData]])]]));
-  const stagesPair = root.items.find((p) => isScalar(p.key) && p.key.value === 'stages') as Pair<Node, Node> | undefined;
+  if (!yamlLib().isMap(root)) return withNl + dumpYaml(new Map([['stages', new Map([[name, stageData]])]]));
+  const stagesPair = root.items.find((p) => yamlLib().isScalar(p.key) && p.key.value === 'stages') as Pair<Node, Node> | undefined;
   const stagesNode = stagesPair?.value;
-  if (!stagesPair || !isMap(stagesNode) || stagesNode.items.length === 0 || stagesNode.flow) {
+  if (!stagesPair || !yamlLib().isMap(stagesNode) || stagesNode.items.length === 0 || stagesNode.flow) {
     // no block `stages:` mapping to extend: write a fresh `stages:` section at the end
     const rest = stagesPair ? removeRange(withNl, (stagesPair.key as Node).range![0], stagesNode?.range?.[2] ?? (stagesPair.key as Node).range![2]) : withNl;
     const stages = new Map<YamlKey, YamlValue>();
-    if (isMap(stagesNode)) for (const p of stagesNode.items) if (isScalar(p.key)) stages.set(String(p.key.value), (p.value as Node).toJSON() as YamlValue);
+    if (yamlLib().isMap(stagesNode)) for (const p of stagesNode.items) if (yamlLib().isScalar(p.key)) stages.set(String(p.key.value), (p.value as Node).toJSON() as YamlValue);
     stages.set(name, stageData);
     return (rest.endsWith('\n') || rest === '' ? rest : rest + '\n') + dumpYaml(new Map([['stages', stages]]));
   }
   const keyCol = columnOf(text, (stagesNode.items[0]!.key as Node).range![0]);
   const block = indentBlock(dumpYaml(new Map([[name, stageData]])), keyCol);
   if (existing) {
-    const pair = stagesNode.items.find((p) => isScalar(p.key) && String(p.key.value) === name)!;
+    const pair = stagesNode.items.find((p) => yamlLib().isScalar(p.key) && String(p.key.value) === name)!;
     const start = lineStart(text, (pair.key as Node).range![0]);
     const end = lineEnd(text, (pair.value as Node).range![1]);
     return text.slice(0, start) + block + text.slice(end);

@@ -18,6 +18,8 @@ export function isOutInCache(repo: Repo, out: TrackedOut): boolean {
   if (!md5.endsWith('.dir')) return true;
   const entries = readManifest(repo, md5, out.legacy);
   if (!entries) return false;
+  // many objects: one listing of the cache's prefix dirs beats a stat per object
+  if (entries.length > 256) return entries.every((e) => repo.odb.listed(e.md5, out.legacy));
   for (const e of entries) if (!repo.odb.check(e.md5, out.legacy)) return false;
   return true;
 }
@@ -38,6 +40,7 @@ export function readManifest(repo: Repo, md5: string, legacy: boolean): TreeEntr
 export function hashWorkspaceOut(repo: Repo, out: TrackedOut, jobs?: number): Promise<OutputHash | undefined> {
   return hashOutput(out.abs, {
     state: repo.state,
+    dirMemo: repo.dirMemo,
     walk: (d) => repo.walker.walk(d),
     root: repo.root,
     name: out.legacy ? 'md5-dos2unix' : 'md5',

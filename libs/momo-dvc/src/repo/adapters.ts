@@ -6,6 +6,7 @@ import type { WalkedFile } from '../hashing/hash-output.js';
 import { loadConfig } from '../config/load-config.js';
 import { DvcIgnore, walkFiles } from '../ignore/dvcignore.js';
 import { openScm, type Scm } from '../scm/scm.js';
+import { dvcError } from '../errors/dvc-error.js';
 
 /** The engine's view of the merged config (config/load-config.ts does the reading and validation). */
 export function resolveRepoSettings(root: string, ctx: RepoContext): RepoSettings {
@@ -30,8 +31,13 @@ export function createWorkspaceWalker(ignore: DvcIgnore): WorkspaceWalker {
       const out: WalkedFile[] = [];
       for (let i = 0; i < r.files.length; i++) {
         const st = r.stats?.[i];
-        // broken symlinks have no content to hash: DVC skips them too
-        if (st && !st.isDirectory()) out.push({ rel: r.files[i], st });
+        if (!st) {
+          // a broken symlink cannot be hashed: DVC fails with the OS error (exit 1 in add)
+          throw dvcError('TARGET_NOT_FOUND', `[Errno 2] No such file or directory: '${join(absDir, r.files[i])}'`, {
+            hint: 'remove or fix the broken symlink, or list it in .dvcignore',
+          });
+        }
+        if (!st.isDirectory()) out.push({ rel: r.files[i], st });
       }
       return out;
     },

@@ -12,6 +12,8 @@ import { writeFileAtomic } from '../fs/write-file-atomic.js';
 export function storingHashOptions(repo: Repo, jobs?: number, store = true) {
   return {
     state: repo.state,
+    // hashing without storing must still produce the tree (the memo's fast path does not)
+    dirMemo: store ? repo.dirMemo : undefined,
     walk: (d: string) => repo.walker.walk(d),
     root: repo.root,
     jobs: jobs ?? repo.settings.checksumJobs,

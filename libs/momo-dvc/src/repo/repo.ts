@@ -5,6 +5,7 @@ import { resolveRepoRoot } from './find-root.js';
 import { Odb } from '../cache/odb.js';
 import { HashState } from '../managers/hash-state.js';
 import { LinksRecord } from '../managers/links-record.js';
+import { DirMemo } from '../managers/dir-memo.js';
 import { acquireRepoLock, type RepoLock } from '../managers/repo-lock.js';
 import type { RepoSettings } from './settings.js';
 import type { WorkspaceWalker } from './workspace-walker.js';
@@ -42,6 +43,8 @@ export class Repo {
   readonly state: HashState;
   /** outputs momo materialised (for checkout's removal of untracked leftovers) */
   readonly links: LinksRecord;
+  /** directory-level hash memo */
+  readonly dirMemo: DirMemo;
   readonly walker: WorkspaceWalker;
   readonly scm: Scm;
   /** the repo's `.dvcignore` rules */
@@ -62,7 +65,10 @@ export class Repo {
     });
     this.state = new HashState(join(this.tmpDir, 'momo', 'state'));
     this.links = new LinksRecord(join(this.tmpDir, 'momo', 'links.json'));
+    this.dirMemo = new DirMemo(join(this.tmpDir, 'momo', 'dirs.json'));
     this.ignore = new DvcIgnore(root);
+    // DVC reads the root .dvcignore when it opens the repo: a malformed one fails every command
+    this.ignore.patternsFor('');
     this.walker = createWorkspaceWalker(this.ignore);
     this.scm = createScm(root, this.settings, ctx.env);
   }
@@ -88,6 +94,7 @@ export class Repo {
     try {
       this.state.save();
       this.links.save();
+      this.dirMemo.save();
     } finally {
       await this.lock?.release();
       this.lock = undefined;

@@ -16,7 +16,8 @@
  * Mappings are `Map`s when `mappings: 'map'` (exact key order and key types, as Python dicts keep
  * them) or plain objects (the default; non-string keys are stringified).
  */
-import { parseDocument, Lexer, CST, LineCounter, isMap, isSeq, isScalar, isAlias, isPair, type Document, type Node, type Scalar, type YAMLMap } from 'yaml';
+import type { Document, Node, Scalar, YAMLMap } from 'yaml';
+import { yamlLib } from './lazy-yaml.js';
 import type { MomoError } from '@momo/errors';
 import { dvcError, EXIT } from '../errors/dvc-error.js';
 import type { DvcErrorCode } from '../errors/codes.js';
@@ -240,20 +241,20 @@ class Builder {
 
   build(node: unknown): YamlValue {
     if (node === null || node === undefined) return null;
-    if (isAlias(node)) {
+    if (yamlLib().isAlias(node)) {
       const target = node.resolve(this.doc);
       if (!target) throw new ConstructError(`found undefined alias '${node.source}'`, node.range?.[0]);
       const seen = this.anchors.get(target);
       return seen !== undefined ? seen : this.build(target);
     }
-    if (isScalar(node)) return this.scalar(node);
-    if (isSeq(node)) {
+    if (yamlLib().isScalar(node)) return this.scalar(node);
+    if (yamlLib().isSeq(node)) {
       const out: YamlValue[] = [];
       if (node.anchor) this.anchors.set(node, out);
       for (const item of node.items) out.push(this.build(item));
       return out;
     }
-    if (isMap(node)) return this.mapping(node);
+    if (yamlLib().isMap(node)) return this.mapping(node);
     throw new ConstructError('unsupported YAML node', undefined);
   }
 
@@ -281,13 +282,13 @@ class Builder {
     const merged: Array<[YamlKey, YamlValue]> = [];
     const own = new Set<string>();
     for (const pair of node.items) {
-      if (!isPair(pair)) continue;
+      if (!yamlLib().isPair(pair)) continue;
       const keyNode = pair.key as Node | null;
-      if (isScalar(keyNode) && keyNode.type === 'PLAIN' && !keyNode.tag && keyNode.value === '<<') {
+      if (yamlLib().isScalar(keyNode) && keyNode.type === 'PLAIN' && !keyNode.tag && keyNode.value === '<<') {
         // merge key (SafeConstructor.flatten_mapping): merged pairs come first, own keys win
         const src = pair.value;
         // for a list of mappings the first one wins: they are applied in reverse order
-        const sources = isSeq(src) ? [...src.items].reverse() : [src];
+        const sources = yamlLib().isSeq(src) ? [...src.items].reverse() : [src];
         for (const s of sources) {
           const v = this.build(s);
           const m = v instanceof Map ? [...v.entries()] : v && typeof v === 'object' && !Array.isArray(v) && !(v instanceof PyFloat) && !(v instanceof YamlTimestamp) ? Object.entries(v) : undefined;
@@ -341,17 +342,17 @@ function nodeAt(doc: Document, path: readonly YamlPathSegment[]): { node: unknow
   let cur: unknown = doc.contents;
   let keyNode: unknown;
   for (const seg of path) {
-    if (isAlias(cur)) cur = cur.resolve(doc);
-    if (isMap(cur)) {
+    if (yamlLib().isAlias(cur)) cur = cur.resolve(doc);
+    if (yamlLib().isMap(cur)) {
       const pair = cur.items.find((p) => {
         const k = p.key;
-        if (isScalar(k)) return String(k.value) === String(seg);
+        if (yamlLib().isScalar(k)) return String(k.value) === String(seg);
         return false;
       });
       if (!pair) return undefined;
       keyNode = pair.key;
       cur = pair.value;
-    } else if (isSeq(cur)) {
+    } else if (yamlLib().isSeq(cur)) {
       const i = typeof seg === 'number' ? seg : Number(seg);
       if (!Number.isInteger(i) || i < 0 || i >= cur.items.length) return undefined;
       keyNode = undefined;
@@ -377,12 +378,12 @@ function findBlockContextTab(text: string): number | undefined {
   let flow = 0;
   let afterBlockHeader = false;
   let plainNext = false;
-  for (const tok of new Lexer().lex(text)) {
+  for (const tok of new (yamlLib().Lexer)().lex(text)) {
     if (MARKERS.has(tok)) {
       if (tok === '\x1f') plainNext = true;
       continue;
     }
-    const type = CST.tokenType(tok);
+    const type = yamlLib().CST.tokenType(tok);
     if (plainNext) {
       plainNext = false;
       if (afterBlockHeader) afterBlockHeader = false;
@@ -431,8 +432,8 @@ export function parseYaml<T = YamlValue>(text: string, file: string, options: Pa
 /** The general parser (no fast path); `parseYaml` uses it for anything outside DVC's own layout. */
 export function fullParseYaml<T = YamlValue>(text: string, file: string, options: ParseYamlOptions = {}): ParsedYaml<T> {
   const code = options.code ?? DEFAULT_CODE;
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, {
+  const lineCounter = new (yamlLib().LineCounter)();
+  const doc = yamlLib().parseDocument(text, {
     schema: 'failsafe',
     lineCounter,
     prettyErrors: false,
@@ -488,8 +489,8 @@ export function fullParseYaml<T = YamlValue>(text: string, file: string, options
       while (p.length > 0 && step < 5) {
         const found = nodeAt(doc, p);
         let n = found?.node;
-        if (isAlias(n)) n = n.resolve(doc);
-        if (isMap(n) || isSeq(n)) {
+        if (yamlLib().isAlias(n)) n = n.resolve(doc);
+        if (yamlLib().isMap(n) || yamlLib().isSeq(n)) {
           const pos = posOf((n as Node).range?.[0]);
           if (pos) return { line: pos.line, column: pos.column, step };
         }
