@@ -4,8 +4,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cleanupTemplate, configFilesOf, configTwins, errorLine, listConfigDirs, sameStep, type ConfigTwins } from './__fixtures__/config-twins.js';
 
-// Scenarios run under real DVC 3.67.1 and under the built momo CLI (`npx tsc -b tsconfig.build.json`
-// first); every step must give the same exit code, stdout, error line and config file bytes.
+// Scenarios run under real DVC 3.67.1 and under momo's CLI (in-process `main`; the last scenario
+// spawns the built bin/momo.js, so run `npx tsc -b tsconfig.build.json` first); every step must
+// give the same exit code, stdout, error line and config file bytes.
 
 const GOLDEN = join(dirname(fileURLToPath(import.meta.url)), '__fixtures__', 'golden');
 const UPDATE = process.env.MOMO_UPDATE_GOLDENS === '1';
@@ -141,6 +142,19 @@ describe('momo config matches dvc config', () => {
     await sameStep(t, ['config', 'core.remote', 'x'], 'outside');
     await sameStep(t, ['config', '--global', 'core.autostage', 'true'], 'outside');
     await sameStep(t, ['remote', 'list'], 'outside');
+  });
+
+  it('gives the same results through the built bin/momo.js', async () => {
+    const t = configTwins({ bin: true });
+    try {
+      t.write('repo/.dvc/config', '# comment\n[core]\nremote = r\n[remote "r"]\nurl = ../store\n');
+      await sameStep(t, ['config', 'cache.type', 'hardlink,copy']);
+      await sameStep(t, ['config', '-l', '--show-origin']);
+      await sameStep(t, ['config', 'core.autostage', 'maybe']);
+      await sameStep(t, ['config'], undefined);
+    } finally {
+      t.cleanup();
+    }
   });
 
   it('names the file and line of a bad value in the error (momo only)', async () => {

@@ -5,8 +5,9 @@ import { fileURLToPath } from 'node:url';
 import { cleanupTemplate, configFilesOf, configTwins, sameStep, type ConfigTwins } from './__fixtures__/config-twins.js';
 import { wrapLikeRich } from './remote.js';
 
-// Scenarios run under real DVC 3.67.1 and under the built momo CLI (`npx tsc -b tsconfig.build.json`
-// first); every step must give the same exit code, stdout, error line and config file bytes.
+// Scenarios run under real DVC 3.67.1 and under momo's CLI (in-process `main`; the last scenario
+// spawns the built bin/momo.js, so run `npx tsc -b tsconfig.build.json` first); every step must
+// give the same exit code, stdout, error line and config file bytes.
 
 const GOLDEN = join(dirname(fileURLToPath(import.meta.url)), '__fixtures__', 'golden');
 const UPDATE = process.env.MOMO_UPDATE_GOLDENS === '1';
@@ -152,6 +153,19 @@ describe('momo remote matches dvc remote', () => {
     await sameStep(t, ['remote'], undefined, { stderr: false, stdout: false });
     await sameStep(t, ['remote', 'add', 'only-a-name'], undefined, { stderr: false, stdout: false });
     await sameStep(t, ['remote', 'add', '--global', '--system', 'x', '/x'], undefined, { stderr: false, stdout: false });
+  });
+
+  it('gives the same results through the built bin/momo.js', async () => {
+    const t = configTwins({ bin: true });
+    try {
+      await sameStep(t, ['remote', 'add', '-d', 'r', '../store']);
+      await sameStep(t, ['remote', 'list']);
+      await sameStep(t, ['remote', 'add', 'r', '/x']);
+      await sameStep(t, ['remote', 'remove', 'r']);
+      await sameStep(t, ['remote', 'default']);
+    } finally {
+      t.cleanup();
+    }
   });
 
   it('refuses a non-ASCII url without touching the file, where DVC truncates it (known DVC bug)', async () => {

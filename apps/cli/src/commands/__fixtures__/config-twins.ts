@@ -76,7 +76,7 @@ function makeSide(tool: 'dvc' | 'momo', holder: TmpRepo): Side {
   };
 }
 
-/** The same config scenario under real DVC and under the built momo CLI. */
+/** The same config scenario under real DVC and under momo. */
 export interface ConfigTwins {
   dvc: Side;
   momo: Side;
@@ -145,7 +145,30 @@ const normalise = (r: RunResult, base: string): RunResult => ({
   stderr: r.stderr.split(base).join('<base>'),
 });
 
-export function configTwins(): ConfigTwins {
+/**
+ * Runs the momo CLI's `main` in this process (the same code path as bin/momo.js, without a
+ * node start-up per step and without needing a fresh build).
+ */
+async function runInProcess(args: string[], cwd: string, env: Record<string, string>): Promise<RunResult> {
+  const { main } = await import('../../main.js');
+  let stdout = '';
+  let stderr = '';
+  const code = await main(args, {
+    out: (t) => void (stdout += t),
+    err: (t) => void (stderr += t),
+    isTTY: false,
+    cwd,
+    env: testEnv(env),
+  });
+  return { code, stdout, stderr };
+}
+
+/**
+ * The same config scenario under real DVC and momo. momo runs in-process by default; pass
+ * `{ bin: true }` (or set MOMO_TWINS_BIN=1) to spawn the built `bin/momo.js` for every step.
+ */
+export function configTwins(opts: { bin?: boolean } = {}): ConfigTwins {
+  const useBin = opts.bin ?? process.env.MOMO_TWINS_BIN === '1';
   const holder = tmpRepo({ prefix: 'momo-cfg-twins-' });
   const dvc = makeSide('dvc', holder);
   const momo = makeSide('momo', holder);
@@ -162,7 +185,7 @@ export function configTwins(): ConfigTwins {
     async run(args, cwd = 'repo') {
       const [d, m] = await Promise.all([
         dvcServer.run(args, join(dvc.base, cwd), dvc.env),
-        run(process.execPath, [MOMO_BIN, ...args], join(momo.base, cwd), momo.env),
+        useBin ? run(process.execPath, [MOMO_BIN, ...args], join(momo.base, cwd), momo.env) : runInProcess(args, join(momo.base, cwd), momo.env),
       ]);
       return { dvc: normalise(d, dvc.base), momo: normalise(m, momo.base) };
     },
