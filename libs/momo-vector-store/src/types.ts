@@ -31,6 +31,12 @@ export interface VectorSearchOptions {
   /** Only ids for which this returns true can be hits (metadata pre-filtering). */
   filter?: (id: string) => boolean;
   /**
+   * Only these ids can be hits; ids the store does not hold are ignored. Much cheaper than `filter`
+   * when the allowed set is small (e.g. the ids a document-store filter returned): the store looks at
+   * just these rows instead of asking `filter` about every row. With `filter` too, both must pass.
+   */
+  ids?: Iterable<string>;
+  /**
    * Approximate drivers only: candidate list size (HNSW `ef`). Larger is slower and more exact.
    * Ignored by exact drivers. @default the store's `efSearch`
    */

@@ -111,5 +111,10 @@ export function resolveSearchOptions(tag: string, options: VectorSearchOptions |
       hint: 'Wrap a Set: { filter: (id) => allowed.has(id) }.',
     });
   }
-  return { limit, threshold, ef, filter: o.filter };
+  if (o.ids !== undefined && (o.ids === null || typeof (o.ids as Iterable<string>)[Symbol.iterator] !== 'function' || typeof o.ids === 'string')) {
+    throw new MomoError('VECTOR_SEARCH_OPTIONS_INVALID', `${tag} search ids must be an iterable of id strings (Set or array)`, {
+      hint: 'Pass { ids: new Set(documentIds) }.',
+    });
+  }
+  return { limit, threshold, ef, filter: o.filter, ids: o.ids };
 }

@@ -44,25 +44,40 @@ export function checkDirFits(tag: string, dir: string, loaded: VectorDir, dimens
   }
 }
 
-/** The exact store's search over a matrix, shared with the HNSW driver's small-filter fallback. */
+/**
+ * The exact store's search over a matrix, shared with the HNSW driver's filter fallback: scores the
+ * given `rows` (or every row `accept` allows, or every row).
+ */
 export function exactSearch(
   matrix: VectorMatrix,
   query: Float32Array,
   limit: number,
   threshold: number,
   accept: ((row: number) => boolean) | undefined,
+  rows?: readonly number[],
 ): VectorHit[] {
   const ids = matrix.ids;
   const top = new TopK(limit, (r) => ids[r]);
-  const n = matrix.size;
   matrix.setQuery(query);
-  for (let r = 0; r < n; r++) {
-    if (accept && !accept(r)) continue;
+  const consider = (r: number) => {
+    if (accept && !accept(r)) return;
     const s = matrix.dotQuery(r);
-    if (s < threshold || s < top.floor) continue;
+    if (s < threshold || s < top.floor) return;
     top.push(s, r);
-  }
+  };
+  if (rows) for (const r of rows) consider(r);
+  else for (let r = 0, n = matrix.size; r < n; r++) consider(r);
   return top.sorted().map((h) => ({ id: ids[h.row], score: h.score }));
+}
+
+/** Distinct rows of the given ids that the matrix holds (unknown ids are skipped). */
+export function rowsOf(matrix: VectorMatrix, ids: Iterable<string>): number[] {
+  const seen = new Set<number>();
+  for (const id of ids) {
+    const r = matrix.rowOf.get(id);
+    if (r !== undefined) seen.add(r);
+  }
+  return [...seen];
 }
 
 /**
@@ -135,11 +150,11 @@ export function createExactVectorStore(options: ExactVectorStoreOptions): Vector
 
     async search(query, opts) {
       ensureOpen();
-      const { limit, threshold, filter } = resolveSearchOptions(TAG, opts, 1);
+      const { limit, threshold, filter, ids: only } = resolveSearchOptions(TAG, opts, 1);
       const q = toStoredVector(TAG, query, dimension, metric, 'query');
       if (limit === 0) return [];
       const ids = matrix.ids;
-      return exactSearch(matrix, q, limit, threshold, filter ? (r) => filter(ids[r]) : undefined);
+      return exactSearch(matrix, q, limit, threshold, filter ? (r) => filter(ids[r]) : undefined, only ? rowsOf(matrix, only) : undefined);
     },
 
     async save(dir) {

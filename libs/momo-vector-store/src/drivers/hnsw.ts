@@ -5,7 +5,7 @@ import { VectorMatrix } from '../matrix.js';
 import { compareCodePoints } from '../math.js';
 import { readVectorDir, writeVectorDir } from '../persist.js';
 import { resolveSearchOptions, toStoredVector, validatePositiveInt, validateStoreOptions } from '../validate.js';
-import { checkDirFits, exactSearch, prepareBatch } from './exact.js';
+import { checkDirFits, exactSearch, prepareBatch, rowsOf } from './exact.js';
 
 const TAG = '[vector-store:hnsw]';
 const MAGIC = 'MOMOHNSW';
@@ -450,23 +450,26 @@ export function createHnswVectorStore(options: HnswVectorStoreOptions): VectorSt
 
     async search(query, opts) {
       ensureOpen();
-      const { limit, threshold, ef, filter } = resolveSearchOptions(TAG, opts, efSearch);
+      const { limit, threshold, ef, filter, ids: only } = resolveSearchOptions(TAG, opts, efSearch);
       const q = toStoredVector(TAG, query, dimension, metric, 'query');
       flush(false);
       if (limit === 0 || live() === 0) return [];
       const ids = matrix.ids;
       let eligible = live();
       let accept = isLiveSlot;
-      if (filter) {
-        eligible = 0;
-        const pass = new Uint8Array(matrix.size);
-        for (let s = 0; s < matrix.size; s++) {
-          if (isLiveSlot(s) && filter(ids[s])) {
-            pass[s] = 1;
-            eligible++;
-          }
+      if (filter || only) {
+        // The eligible rows: the given ids (cheap when few), else every live row, then the predicate.
+        const candidates = only ? rowsOf(matrix, only).filter(isLiveSlot) : undefined;
+        const rows: number[] = [];
+        if (candidates) {
+          for (const r of candidates) if (!filter || filter(ids[r])) rows.push(r);
+        } else {
+          for (let r = 0; r < matrix.size; r++) if (isLiveSlot(r) && filter!(ids[r])) rows.push(r);
         }
-        if (eligible <= exactFilterThreshold) return exactSearch(matrix, q, limit, threshold, (s) => pass[s] === 1);
+        eligible = rows.length;
+        if (eligible <= exactFilterThreshold) return exactSearch(matrix, q, limit, threshold, undefined, rows);
+        const pass = new Uint8Array(matrix.size);
+        for (const r of rows) pass[r] = 1;
         accept = (s) => pass[s] === 1;
       }
       let width = Math.max(ef, limit);

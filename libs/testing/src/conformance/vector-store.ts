@@ -238,6 +238,21 @@ export function testVectorStore(name: string, factory: VectorStoreFactory, addit
         expect(await store.search(q, { limit: 0 })).toEqual([]);
       });
 
+      it('restricts hits to the given ids, ignoring unknown ones, and combines them with filter', async () => {
+        const records = clusteredVectors({ count: 300, dimension: 8, seed: 12 });
+        await store.add(records);
+        const q = records[5].vector;
+        const allowed = records.filter((_, i) => i % 3 === 0).map((r) => r.id);
+        const want = bruteForce(records.filter((r) => allowed.includes(r.id)), q, 'cosine', 10);
+        expect(ids(await store.search(q, { limit: 10, ids: new Set([...allowed, 'not-there']) }))).toEqual(ids(want));
+        expect(ids(await store.search(q, { limit: 10, ids: allowed }))).toEqual(ids(want));
+        const even = (id: string) => Number(id.slice(1)) % 2 === 0;
+        const both = bruteForce(records.filter((r) => allowed.includes(r.id) && even(r.id)), q, 'cosine', 5);
+        expect(ids(await store.search(q, { limit: 5, ids: allowed, filter: even }))).toEqual(ids(both));
+        expect(await store.search(q, { ids: [] })).toEqual([]);
+        await expectMomoCode(store.search(q, { ids: 'v001' as never }), 'VECTOR_SEARCH_OPTIONS_INVALID');
+      });
+
       it('fills the limit under a selective filter', async () => {
         const records = clusteredVectors({ count: 3000, dimension: 8, seed: 8 });
         await store.add(records);
