@@ -285,6 +285,8 @@ if (tune) {
     centrality: [0, 0.05, 0.1, 0.2],
     exported: [0, 0.03, 0.08],
     test: [0, 0.15],
+    file: [0, 0.1, 0.2, 0.4],
+    kind: [0, 0.05, 0.1, 0.2],
   };
   let best = { ...defaults };
   evalKb.setRankWeights(best);

@@ -41,8 +41,8 @@ export interface RankWeights {
 
 export const DEFAULT_RANK_WEIGHTS: RankWeights = {
   fieldBody: 1,
-  fieldNames: 0.4,
-  fieldPath: 0.1,
+  fieldNames: 0.7,
+  fieldPath: 0.3,
   lexical: 1,
   vector: 0.6,
   name: 0,
