@@ -24,12 +24,20 @@ export interface ConfigEnvOptions {
   homeDir?: string;
 }
 
-/** Resolves the home directory from the options, as Python's expanduser would. */
-export function resolveHomeDir(opts: ConfigEnvOptions): string {
+/**
+ * Resolves the home directory from the options, as Python's expanduser would: `homeDir`, else
+ * `env.HOME`, else the passwd entry of the current user (undefined when there is none).
+ */
+export function resolveHomeDir(opts: ConfigEnvOptions): string | undefined {
   if (opts.homeDir !== undefined) return opts.homeDir;
   const home = opts.env?.HOME;
   if (home !== undefined) return home;
-  return userInfo().homedir;
+  try {
+    return userInfo().homedir;
+  } catch {
+    // no passwd entry for this uid (some containers): `~` stays unexpanded, as in Python
+    return undefined;
+  }
 }
 
 /**
@@ -42,7 +50,7 @@ export function globalConfigDir(opts: ConfigEnvOptions): string {
   if (fromEnv) return fromEnv;
   const xdg = env.XDG_CONFIG_HOME ?? '';
   if (isAbsolute(xdg)) return join(xdg, 'dvc');
-  return join(resolveHomeDir(opts), '.config', 'dvc');
+  return join(resolveHomeDir(opts) ?? '/', '.config', 'dvc');
 }
 
 /**

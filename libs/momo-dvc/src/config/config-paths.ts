@@ -43,8 +43,8 @@ export class ConfigPath {
 
 /** Where `~` points: the caller's home directory (never read from process.env here). */
 export interface HomeOptions {
-  /** home directory used for `~` (DVC: `$HOME`, else the passwd entry) */
-  homeDir: string;
+  /** home directory used for `~` (DVC: `$HOME`, else the passwd entry); undefined leaves `~` as is */
+  homeDir: string | undefined;
 }
 
 const URL_LIKE = /^[\p{L}\p{N}_]+:\/\//u;
