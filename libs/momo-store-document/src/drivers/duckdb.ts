@@ -6,6 +6,7 @@ import type { DocumentFilter, DocumentMetadata, DocumentSearchHit, DocumentStore
 import { copyDocument, normalizeDocument } from '../documents.js';
 import { matchesFilter, parseFilter } from '../filters.js';
 import { LexicalIndex } from '../lexical-index.js';
+import { FilterIndex } from '../filter-index.js';
 import { indexedText, tokenize } from '../tokenize.js';
 import { resolveListOptions, resolveSearchOptions } from '../search-options.js';
 import { stringifyCanonical } from '../canonical-json.js';
@@ -50,10 +51,16 @@ function rowToDocument(row: DuckDBValue[]): StoredDocument {
     : { id: String(id), title: t, content: String(content), metadata: meta };
 }
 
-/** The in-memory read model: the BM25 index, plus the documents when cached. */
+/** The in-memory read model: the BM25 index, plus the documents (and their filter indexes) when cached. */
 interface ReadModel {
   index: LexicalIndex;
   docs: Map<string, StoredDocument> | undefined;
+  filters: FilterIndex | undefined;
+}
+
+function emptyModel(cacheDocuments: boolean): ReadModel {
+  const docs = cacheDocuments ? new Map<string, StoredDocument>() : undefined;
+  return { index: new LexicalIndex(), docs, filters: docs ? new FilterIndex(() => docs.values()) : undefined };
 }
 
 /**
@@ -159,17 +166,16 @@ export async function createDuckDbDocumentStore(options: DuckDbDocumentStoreOpti
 
   const ensureModel = async (): Promise<ReadModel> => {
     if (model) return model;
-    const index = new LexicalIndex();
-    const docs = cacheDocuments ? new Map<string, StoredDocument>() : undefined;
+    const built = emptyModel(cacheDocuments);
     const result = await c.stream(`SELECT id, title, content, metadata FROM momo_documents`);
     for await (const chunk of result.yieldRows()) {
       for (const row of chunk) {
         const d = rowToDocument(row);
-        index.add(d.id, tokenize(indexedText(d)));
-        docs?.set(d.id, d);
+        built.index.add(d.id, tokenize(indexedText(d)));
+        built.docs?.set(d.id, d);
       }
     }
-    model = { index, docs };
+    model = built;
     return model;
   };
 
@@ -223,6 +229,7 @@ export async function createDuckDbDocumentStore(options: DuckDbDocumentStoreOpti
     if (model) {
       for (const d of batch) {
         model.index.add(d.id, tokenize(indexedText(d)));
+        model.filters?.update(model.docs?.get(d.id), d);
         model.docs?.set(d.id, d);
       }
     }
@@ -302,6 +309,7 @@ export async function createDuckDbDocumentStore(options: DuckDbDocumentStoreOpti
         const r = await rows(`DELETE FROM momo_documents WHERE id = ? RETURNING id`, [id]);
         if (r.length > 0 && model) {
           model.index.remove(id);
+          model.filters?.update(model.docs?.get(id), undefined);
           model.docs?.delete(id);
         }
         return r.length > 0;
@@ -330,7 +338,12 @@ export async function createDuckDbDocumentStore(options: DuckDbDocumentStoreOpti
         const m = await ensureModel();
         if (m.docs) {
           const docs = m.docs;
-          const accept = node ? (id: string) => matchesFilter(node, docs.get(id)!) : undefined;
+          const narrowed = m.filters?.candidates(node);
+          const accept = node
+            ? narrowed
+              ? (id: string) => narrowed.has(id) && matchesFilter(node, docs.get(id)!)
+              : (id: string) => matchesFilter(node, docs.get(id)!)
+            : undefined;
           return m.index.search(terms, { limit, threshold, accept }).map((h): DocumentSearchHit => {
             const id = m.index.idAt(h.ordinal);
             return { id, score: h.score, document: copyDocument(docs.get(id)!) };
@@ -357,7 +370,7 @@ export async function createDuckDbDocumentStore(options: DuckDbDocumentStoreOpti
     clear() {
       return serial(async () => {
         await c.run(`DELETE FROM momo_documents`);
-        if (model) model = { index: new LexicalIndex(), docs: cacheDocuments ? new Map() : undefined };
+        if (model) model = emptyModel(cacheDocuments);
       });
     },
 

@@ -3,6 +3,7 @@ import type { DocumentFilter, DocumentStore, StoredDocument } from '../types.js'
 import { copyDocument, normalizeDocument } from '../documents.js';
 import { matchesFilter, parseFilter } from '../filters.js';
 import { LexicalIndex } from '../lexical-index.js';
+import { FilterIndex } from '../filter-index.js';
 import { indexedText, tokenize } from '../tokenize.js';
 import { resolveListOptions, resolveSearchOptions } from '../search-options.js';
 import { compareCodePoints } from '../compare.js';
@@ -21,6 +22,7 @@ export function createMemoryDocumentStore(): DocumentStore {
   let docs = new Map<string, StoredDocument>();
   const index = new LexicalIndex();
   let sortedIds: string[] | undefined;
+  const filterIndex = new FilterIndex(() => docs.values());
   let closed = false;
 
   const ensureOpen = () => {
@@ -32,7 +34,9 @@ export function createMemoryDocumentStore(): DocumentStore {
   };
 
   const put = (doc: StoredDocument): boolean => {
-    const existed = docs.has(doc.id);
+    const before = docs.get(doc.id);
+    const existed = before !== undefined;
+    filterIndex.update(before, doc);
     docs.set(doc.id, doc);
     index.add(doc.id, tokenize(indexedText(doc)));
     if (!existed) sortedIds = undefined;
@@ -43,7 +47,8 @@ export function createMemoryDocumentStore(): DocumentStore {
     const node = parseFilter(filters);
     sortedIds ??= [...docs.keys()].sort(compareCodePoints);
     if (!node) return sortedIds;
-    return sortedIds.filter((id) => matchesFilter(node, docs.get(id)!));
+    const narrowed = filterIndex.candidates(node);
+    return sortedIds.filter((id) => (!narrowed || narrowed.has(id)) && matchesFilter(node, docs.get(id)!));
   };
 
   return {
@@ -79,7 +84,10 @@ export function createMemoryDocumentStore(): DocumentStore {
 
     async delete(id) {
       ensureOpen();
-      if (!docs.delete(id)) return false;
+      const before = docs.get(id);
+      if (!before) return false;
+      filterIndex.update(before, undefined);
+      docs.delete(id);
       index.remove(id);
       sortedIds = undefined;
       return true;
@@ -100,7 +108,12 @@ export function createMemoryDocumentStore(): DocumentStore {
       }
       const { limit, threshold } = resolveSearchOptions(options);
       const node = parseFilter(options.filters);
-      const accept = node ? (id: string) => matchesFilter(node, docs.get(id)!) : undefined;
+      const narrowed = filterIndex.candidates(node);
+      const accept = node
+        ? narrowed
+          ? (id: string) => narrowed.has(id) && matchesFilter(node, docs.get(id)!)
+          : (id: string) => matchesFilter(node, docs.get(id)!)
+        : undefined;
       return index.search(tokenize(query), { limit, threshold, accept }).map((h) => {
         const id = index.idAt(h.ordinal);
         return { id, score: h.score, document: copyDocument(docs.get(id)!) };
@@ -119,6 +132,7 @@ export function createMemoryDocumentStore(): DocumentStore {
       ensureOpen();
       docs = new Map();
       index.clear();
+      filterIndex.clear();
       sortedIds = undefined;
     },
 

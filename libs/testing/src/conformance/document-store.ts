@@ -277,6 +277,21 @@ export function testDocumentStore(name: string, factory: DocumentStoreFactory, a
         expect(await store.search('ingestModule', { filters: { category: 'none' } })).toEqual([]);
       });
 
+      it('keeps filter results right after documents seen by earlier filtered searches change', async () => {
+        await seed();
+        expect(ids(await store.search('ingestModule', { filters: { category: 'code' } }))).toEqual(['kb-ingest']);
+        expect(ids(await store.list({ filters: { tags: { $in: ['kb', 'guide'] } } }))).toEqual(['getting-started', 'kb-ingest']);
+        await store.save({ id: 'kb-ingest', content: 'ingestModule moved', metadata: { category: 'doc', tags: ['guide'] } });
+        await store.delete('getting-started');
+        await store.save({ id: 'new-code', content: 'ingestModule again', metadata: { category: 'code', tags: ['kb'] } });
+        expect(ids(await store.search('ingestModule', { filters: { category: 'code' } }))).toEqual(['new-code']);
+        expect(ids(await store.search('ingestModule', { filters: { category: 'doc' } }))).toEqual(['kb-ingest']);
+        expect(ids(await store.list({ filters: { tags: { $in: ['kb', 'guide'] } } }))).toEqual(['kb-ingest', 'new-code']);
+        await store.clear();
+        await store.save({ id: 'fresh', content: 'ingestModule', metadata: { category: 'code' } });
+        expect(ids(await store.search('ingestModule', { filters: { category: 'code' } }))).toEqual(['fresh']);
+      });
+
       it('fills the limit with filtered hits even when better unfiltered hits exist', async () => {
         const docs: DocumentInput[] = [];
         for (let i = 0; i < 40; i++) {
