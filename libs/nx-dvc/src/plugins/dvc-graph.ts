@@ -3,7 +3,11 @@
  * DVC's rule (dvc-compat §11.4, DVC `dvc/repo/graph.py::build_graph`): stage S depends on stage P
  * when one of S's path dependencies (deps and params files) equals one of P's outputs, lies inside
  * it, or contains it. Pure: works on {@link PipelineInfo}s only.
+ *
+ * A dependency written as a glob (momo's glob-dependency extension, before the sync generator
+ * expands it) is related to every output one of its matches would be related to.
  */
+import { globTouches, hasGlobMagic } from './glob.js';
 import type { PipelineInfo, StageInfo } from './pipelines.js';
 
 /** An edge "stage `from` reads what stage `to` writes". */
@@ -51,6 +55,10 @@ export function computeStageEdges(pipelines: readonly PipelineInfo[]): StageEdge
     for (const s of p.stages) {
       const deps = [...s.deps.map((d) => d.path).filter((d): d is string => d !== undefined), ...s.paramsFiles];
       for (const dep of deps) {
+        if (hasGlobMagic(dep)) {
+          for (const out of sortedOuts) if (globTouches(dep, out)) for (const producer of byPath.get(out)!) add(s, producer, dep, out);
+          continue;
+        }
         // the output is the dependency or one of its parent directories
         for (let cur = dep; ; ) {
           for (const producer of byPath.get(cur) ?? []) add(s, producer, dep, cur);

@@ -1,0 +1,19 @@
+import type { HookManager } from './lib/hooks.js';
+
+/** Options of `nx g @momo/nx-dvc:init` (see schema.json). */
+export interface InitGeneratorSchema {
+  /** local path (workspace-relative or absolute) or ssh:// URL of the development remote */
+  remoteUrl: string;
+  /** @default 'dev-remote' */
+  remoteName?: string;
+  /** @default false (true anyway when the workspace is not a git repository) */
+  noScm?: boolean;
+  /** @default 'pre-commit' */
+  hooks?: HookManager;
+  /** @default 'libs/python/*' */
+  pythonModules?: string;
+  /** @default true */
+  rootPipeline?: boolean;
+  /** @default true */
+  deployment?: boolean;
+}
