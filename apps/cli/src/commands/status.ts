@@ -39,8 +39,21 @@ export const define: DefineCommand = (program, io) => {
     .option('-d, --with-deps', 'check status of the specified targets and their upstream stages')
     .option('-R, --recursive', 'show status of all stages in the specified directory')
     .option('-j, --jobs <n>', 'number of threads for hashing', (v) => Number(v))
+    .option('-c, --cloud', 'show status of the local cache compared to a remote repository')
+    .option('-r, --remote <name>', 'remote storage to compare the local cache to (with -c)')
     .action(
-      action('catching', async (targets: string[], flags: { json?: boolean; jobs?: number; withDeps?: boolean; recursive?: boolean }, cmd) => {
+      action('catching', async (targets: string[], flags: { json?: boolean; jobs?: number; withDeps?: boolean; recursive?: boolean; cloud?: boolean; remote?: string }, cmd) => {
+        if (flags.cloud || flags.remote) {
+          const [{ cloudStatus }, { pyJsonDumps }] = await Promise.all([import('@momo/dvc/api/cloud-status'), import('@momo/dvc/api/format')]);
+          const r = await cloudStatus({ cwd: io.cwd, env: io.env, targets, remote: flags.remote, jobs: flags.jobs });
+          const changed = Object.keys(r.objects).length > 0;
+          if (flags.json) io.out(pyJsonDumps(r.objects, { sortKeys: false }) + '\n');
+          else if (globals(cmd).quiet) {
+            if (changed) throw new ExitWith(EXIT.FAILED);
+          } else if (!changed) io.out(`Cache and remote '${r.remote}' are in sync.\n`);
+          else for (const [name, st] of Object.entries(r.objects)) io.out(`\t${(st + ':').padEnd(20)}${name}\n`);
+          return;
+        }
         const [{ status }, { pyJsonDumps }] = await Promise.all([import('@momo/dvc/api/status'), import('@momo/dvc/api/format')]);
         const r = await status({ cwd: io.cwd, env: io.env, targets, jobs: flags.jobs, withDeps: flags.withDeps, recursive: flags.recursive });
         for (const w of r.warnings ?? []) io.err(`WARNING: ${w}\n`);

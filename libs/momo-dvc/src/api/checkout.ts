@@ -63,118 +63,119 @@ interface OutPlan {
  * @throws CHECKOUT_UNSAVED_CHANGES, CHECKOUT_FAILED, TARGET_NOT_FOUND (exit 255)
  */
 export async function checkout(opts: CheckoutOptions): Promise<CheckoutResult> {
-  return withOperation('checkout', () =>
-    Repo.withRepo(opts, 'write', async (repo) => {
-      const index = loadIndex(repo);
-      let outs: TrackedOut[];
-      try {
-        outs = selectOuts(repo, opts.cwd, index.outs, opts.targets).filter((o) => o.cache);
-      } catch (e) {
-        const t = opts.targets?.find((x) => !index.outs.some((o) => o.dvcfile === norm(repo, opts.cwd, x) || o.rel.startsWith(norm(repo, opts.cwd, x)) || norm(repo, opts.cwd, x).startsWith(o.rel)));
-        throw dvcError('TARGET_NOT_FOUND', `Did you mean \`git checkout ${t ?? opts.targets?.[0]}\`?: ${(e as Error).message}`, {
-          hint: `list tracked outputs with \`momo ls-files\`; to restore a git file use \`git checkout ${t ?? ''}\``,
-          exitCode: EXIT.UNEXPECTED,
-        });
-      }
-      // targets inside a tracked directory restore just that part of it (partial checkout)
-      const parts = new Map<TrackedOut, string[]>();
-      for (const t of opts.targets ?? []) {
-        const rel = norm(repo, opts.cwd, t);
-        const o = outs.find((x) => rel.startsWith(x.rel + '/'));
-        if (o && !outs.some((x) => x.rel === rel || x.dvcfile === rel)) parts.set(o, [...(parts.get(o) ?? []), rel.slice(o.rel.length + 1)]);
-      }
-      const links = repo.links;
-      const result: CheckoutResult = { added: [], modified: [], deleted: [], failed: [], stats: { added: 0, modified: 0, deleted: 0 }, warnings: [] };
-      const toCwd = (rel: string, isDir: boolean) => (relative(opts.cwd, join(repo.root, rel)).split(sep).join('/') || '.') + (isDir ? '/' : '');
+  return withOperation('checkout', () => Repo.withRepo(opts, 'write', (repo) => checkoutInRepo(repo, opts)));
+}
 
-      // 1. plan
-      const plans: OutPlan[] = [];
-      for (const out of outs) {
-        if (!out.entry.md5) {
-          result.warnings.push(`No file hash info found for '${toCwd(out.rel, false)}'. It won't be created.`);
-          result.failed.push(toCwd(out.rel, false));
-          continue;
-        }
-        const plan = await planOut(repo, out, Boolean(opts.relink), opts.jobs, parts.get(out));
-        if (!plan) {
-          result.failed.push(toCwd(out.rel, out.entry.md5.endsWith('.dir')));
-          continue;
-        }
-        plans.push(plan);
-      }
-      // unused links: outputs momo created earlier that are no longer tracked (no targets only)
-      const stale: string[] = [];
-      if (!opts.targets?.length) {
-        const current = new Set(index.outs.map((o) => o.rel));
-        for (const rel of links.unchanged(repo.root)) if (!current.has(rel)) stale.push(rel);
-      }
+/** `checkout` inside an already opened and locked repo (used by pull). */
+export async function checkoutInRepo(repo: Repo, opts: CheckoutOptions): Promise<CheckoutResult> {
+  const index = loadIndex(repo);
+  let outs: TrackedOut[];
+  try {
+    outs = selectOuts(repo, opts.cwd, index.outs, opts.targets).filter((o) => o.cache);
+  } catch (e) {
+    const t = opts.targets?.find((x) => !index.outs.some((o) => o.dvcfile === norm(repo, opts.cwd, x) || o.rel.startsWith(norm(repo, opts.cwd, x)) || norm(repo, opts.cwd, x).startsWith(o.rel)));
+    throw dvcError('TARGET_NOT_FOUND', `Did you mean \`git checkout ${t ?? opts.targets?.[0]}\`?: ${(e as Error).message}`, {
+      hint: `list tracked outputs with \`momo ls-files\`; to restore a git file use \`git checkout ${t ?? ''}\``,
+      exitCode: EXIT.UNEXPECTED,
+    });
+  }
+  // targets inside a tracked directory restore just that part of it (partial checkout)
+  const parts = new Map<TrackedOut, string[]>();
+  for (const t of opts.targets ?? []) {
+    const rel = norm(repo, opts.cwd, t);
+    const o = outs.find((x) => rel.startsWith(x.rel + '/'));
+    if (o && !outs.some((x) => x.rel === rel || x.dvcfile === rel)) parts.set(o, [...(parts.get(o) ?? []), rel.slice(o.rel.length + 1)]);
+  }
+  const links = repo.links;
+  const result: CheckoutResult = { added: [], modified: [], deleted: [], failed: [], stats: { added: 0, modified: 0, deleted: 0 }, warnings: [] };
+  const toCwd = (rel: string, isDir: boolean) => (relative(opts.cwd, join(repo.root, rel)).split(sep).join('/') || '.') + (isDir ? '/' : '');
 
-      // 2. safety: data about to be replaced or deleted must be recoverable from the cache
-      if (!opts.force) {
-        const unsaved: string[] = [];
-        for (const p of plans) {
-          for (const op of p.ops) {
-            if ((op.kind === 'modify' || op.kind === 'delete') && op.current && !repo.odb.exists(op.current, p.out.legacy)) unsaved.push(op.abs);
-          }
-        }
-        if (unsaved.length) {
-          throw dvcError('CHECKOUT_UNSAVED_CHANGES', `Can't remove the following unsaved files without confirmation. Use \`--force\` to force.\n${unsaved.sort().join('\n')}`, {
-            hint: 'save them first with `momo add`/`momo commit`, or run `momo checkout --force` to discard them',
-            exitCode: EXIT.UNEXPECTED,
-          });
-        }
-      }
+  // 1. plan
+  const plans: OutPlan[] = [];
+  for (const out of outs) {
+    if (!out.entry.md5) {
+      result.warnings.push(`No file hash info found for '${toCwd(out.rel, false)}'. It won't be created.`);
+      result.failed.push(toCwd(out.rel, false));
+      continue;
+    }
+    const plan = await planOut(repo, out, Boolean(opts.relink), opts.jobs, parts.get(out));
+    if (!plan) {
+      result.failed.push(toCwd(out.rel, out.entry.md5.endsWith('.dir')));
+      continue;
+    }
+    plans.push(plan);
+  }
+  // unused links: outputs momo created earlier that are no longer tracked (no targets only)
+  const stale: string[] = [];
+  if (!opts.targets?.length) {
+    const current = new Set(index.outs.map((o) => o.rel));
+    for (const rel of links.unchanged(repo.root)) if (!current.has(rel)) stale.push(rel);
+  }
 
-      // 3. apply
-      for (const rel of stale) {
-        const abs = join(repo.root, rel);
-        let isDir = false;
-        try {
-          isDir = fs.lstatSync(abs).isDirectory();
-        } catch {
-          // already gone
-        }
-        fs.rmSync(abs, { recursive: true, force: true });
-        links.forget(rel);
-        result.deleted.push(toCwd(rel, isDir));
-        result.stats.deleted++;
+  // 2. safety: data about to be replaced or deleted must be recoverable from the cache
+  if (!opts.force) {
+    const unsaved: string[] = [];
+    for (const p of plans) {
+      for (const op of p.ops) {
+        if ((op.kind === 'modify' || op.kind === 'delete') && op.current && !repo.odb.exists(op.current, p.out.legacy)) unsaved.push(op.abs);
       }
-      for (const p of plans) {
-        const changed = applyPlan(repo, p);
-        const label = toCwd(p.out.rel, p.isDir);
-        if (p.wasMissing) {
-          result.added.push(label);
-          result.stats.added += changed.added;
-        } else if (changed.added + changed.modified + changed.deleted > 0) {
-          result.modified.push(label);
-          result.stats.added += changed.added;
-          result.stats.modified += changed.modified;
-          result.stats.deleted += changed.deleted;
-        }
-        if (p.wasMissing || changed.added + changed.modified + changed.deleted > 0 || p.ops.some((o) => o.kind === 'relink')) links.mark(p.out.rel, p.out.abs);
-      }
-      const order = (a: string, b: string) => {
-        const da = a.endsWith('/') ? 0 : 1;
-        const db = b.endsWith('/') ? 0 : 1;
-        return da - db || compareCodePoints(a, b);
-      };
-      result.added.sort(order);
-      result.modified.sort(order);
-      result.deleted.sort(order);
-      result.failed.sort(compareCodePoints);
-      if (result.failed.length && !opts.allowMissing) {
-        throw Object.assign(
-          dvcError('CHECKOUT_FAILED', `Checkout failed for following targets:\n${result.failed.join('\n')}\nIs your cache up to date?\n<https://error.dvc.org/missing-files>`, {
-            hint: 'fetch the missing data with `momo pull` (or `momo fetch` then `momo checkout`)',
-            exitCode: EXIT.UNEXPECTED,
-            data: { failed: result.failed },
-          }),
-          { result },
-        );
-      }
-      return result;
-    }),
-  );
+    }
+    if (unsaved.length) {
+      throw dvcError('CHECKOUT_UNSAVED_CHANGES', `Can't remove the following unsaved files without confirmation. Use \`--force\` to force.\n${unsaved.sort().join('\n')}`, {
+        hint: 'save them first with `momo add`/`momo commit`, or run `momo checkout --force` to discard them',
+        exitCode: EXIT.UNEXPECTED,
+      });
+    }
+  }
+
+  // 3. apply
+  for (const rel of stale) {
+    const abs = join(repo.root, rel);
+    let isDir = false;
+    try {
+      isDir = fs.lstatSync(abs).isDirectory();
+    } catch {
+      // already gone
+    }
+    fs.rmSync(abs, { recursive: true, force: true });
+    links.forget(rel);
+    result.deleted.push(toCwd(rel, isDir));
+    result.stats.deleted++;
+  }
+  for (const p of plans) {
+    const changed = applyPlan(repo, p);
+    const label = toCwd(p.out.rel, p.isDir);
+    if (p.wasMissing) {
+      result.added.push(label);
+      result.stats.added += changed.added;
+    } else if (changed.added + changed.modified + changed.deleted > 0) {
+      result.modified.push(label);
+      result.stats.added += changed.added;
+      result.stats.modified += changed.modified;
+      result.stats.deleted += changed.deleted;
+    }
+    if (p.wasMissing || changed.added + changed.modified + changed.deleted > 0 || p.ops.some((o) => o.kind === 'relink')) links.mark(p.out.rel, p.out.abs);
+  }
+  const order = (a: string, b: string) => {
+    const da = a.endsWith('/') ? 0 : 1;
+    const db = b.endsWith('/') ? 0 : 1;
+    return da - db || compareCodePoints(a, b);
+  };
+  result.added.sort(order);
+  result.modified.sort(order);
+  result.deleted.sort(order);
+  result.failed.sort(compareCodePoints);
+  if (result.failed.length && !opts.allowMissing) {
+    throw Object.assign(
+      dvcError('CHECKOUT_FAILED', `Checkout failed for following targets:\n${result.failed.join('\n')}\nIs your cache up to date?\n<https://error.dvc.org/missing-files>`, {
+        hint: 'fetch the missing data with `momo pull` (or `momo fetch` then `momo checkout`)',
+        exitCode: EXIT.UNEXPECTED,
+        data: { failed: result.failed },
+      }),
+      { result },
+    );
+  }
+  return result;
 }
 
 function norm(repo: Repo, cwd: string, t: string): string {

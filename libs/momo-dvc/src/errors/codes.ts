@@ -44,6 +44,9 @@ export const CODES = {
   NOT_A_DVC_FILE: 'remove was given a data path instead of its .dvc file',
   GC_SCOPE_MISSING: 'gc needs a scope flag (-w, -a, -T, -A, --date or --rev)',
   GC_NOT_CONFIRMED: 'gc was not confirmed (use -f)',
+  // data sync
+  PUSH_FAILED: 'some objects failed to upload (the rest were pushed)',
+  FETCH_FAILED: 'some objects failed to download (the rest were fetched)',
   // usage
   USAGE_INVALID: 'invalid combination of command-line flags',
   // pipelines: dvc.yaml, dvc.lock, params files, templating

@@ -1,0 +1,97 @@
+import type { Command } from 'commander';
+import type { DefineCommand } from '../cli.js';
+import type { Io } from '../io.js';
+import { action, globals, progressPrinter } from '../command-kit.js';
+import { withPrefix } from '../prefix.js';
+import { renderCheckout } from './checkout.js';
+
+interface SyncFlags {
+  remote?: string;
+  jobs?: number;
+  runCache?: boolean;
+  force?: boolean;
+  allowMissing?: boolean;
+}
+
+function common(cmd: Command): Command {
+  return cmd
+    .argument('[targets...]', 'limit to these .dvc files, stages or paths')
+    .option('-r, --remote <name>', 'remote storage to use')
+    .option('-j, --jobs <n>', 'number of parallel transfers (default: 4 × cores)', (v) => Number(v))
+    .option('--run-cache', 'also transfer the run-cache')
+    .option('-q, --quiet', 'be quiet');
+}
+
+const plural = (n: number, what: string) => `${n} file${n === 1 ? '' : 's'} ${what}`;
+
+/** DVC warns about objects missing locally and on the remote, one `md5: <hash>` line each (A7). */
+function warnMissing(io: Io, missing: Array<{ md5: string; legacy: boolean }>, where: string): void {
+  if (!missing.length) return;
+  io.err(`WARNING: Some of the cache files do not exist ${where}. Missing cache files:\n`);
+  for (const m of missing) io.err(`${m.legacy ? 'md5-dos2unix' : 'md5'}: ${m.md5}\n`);
+}
+
+export const define: DefineCommand = (program, io) => {
+  common(program.command('push').description('Upload tracked files or directories to remote storage')).action(
+    action('catching', async (targets: string[], flags: SyncFlags, cmd) => {
+      const { push } = await import('@momo/dvc/api/push');
+      const quiet = globals(cmd).quiet;
+      const progress = progressPrinter(io, quiet);
+      const r = await withPrefix('failed to push data to the cloud', () =>
+        push({ cwd: io.cwd, env: io.env, targets, remote: flags.remote, jobs: flags.jobs, runCache: flags.runCache, onProgress: progress ? (e) => progress('Pushing', e.done, e.total) : undefined }),
+      );
+      warnMissing(io, r.missing, 'neither locally nor on remote');
+      if (r.noRemote) io.err('No remote provided and no default remote set.\n');
+      if (!quiet) io.out(r.transferred ? `${plural(r.transferred, 'pushed')}\n` : 'Everything is up to date.\n');
+    }),
+  );
+  common(program.command('fetch').description('Download tracked files or directories from remote storage into the cache')).action(
+    action('catching', async (targets: string[], flags: SyncFlags, cmd) => {
+      const { fetch } = await import('@momo/dvc/api/push');
+      const quiet = globals(cmd).quiet;
+      const progress = progressPrinter(io, quiet);
+      const r = await withPrefix('failed to fetch data from the cloud', () =>
+        fetch({ cwd: io.cwd, env: io.env, targets, remote: flags.remote, jobs: flags.jobs, runCache: flags.runCache, onProgress: progress ? (e) => progress('Fetching', e.done, e.total) : undefined }),
+      );
+      warnMissing(io, r.missing, 'on remote');
+      if (r.noRemote) io.err('No remote provided and no default remote set.\n');
+      if (!quiet) io.out(r.transferred ? `${plural(r.transferred, 'fetched')}\n` : 'Everything is up to date.\n');
+    }),
+  );
+  common(program.command('pull').description('Download tracked files or directories from remote storage and check them out'))
+    .option('-f, --force', 'do not prompt when removing working directory files')
+    .option('--allow-missing', 'ignore errors if some of the files or directories are missing')
+    .action(
+      action('catching', async (targets: string[], flags: SyncFlags, cmd) => {
+        const { pull } = await import('@momo/dvc/api/pull');
+        const quiet = globals(cmd).quiet;
+        const progress = progressPrinter(io, quiet);
+        const r = await withPrefix('failed to pull data from the cloud', () =>
+          pull({
+            cwd: io.cwd,
+            env: io.env,
+            targets,
+            remote: flags.remote,
+            jobs: flags.jobs,
+            runCache: flags.runCache,
+            force: flags.force,
+            allowMissing: flags.allowMissing,
+            onProgress: progress ? (e) => progress('Fetching', e.done, e.total) : undefined,
+          }),
+        );
+        warnMissing(io, r.fetch.missing, 'on remote');
+        if (r.fetch.noRemote) io.err('No remote provided and no default remote set.\n');
+        if (quiet) return;
+        io.out(renderCheckout(r.checkout));
+        // one humanize.join over fetched + checkout counts: "4 files fetched and 3 files added"
+        const parts: string[] = [];
+        if (r.fetch.transferred) parts.push(plural(r.fetch.transferred, 'fetched'));
+        const s = r.checkout.stats;
+        if (s.modified) parts.push(plural(s.modified, 'modified'));
+        if (s.added) parts.push(plural(s.added, 'added'));
+        if (s.deleted) parts.push(plural(s.deleted, 'deleted'));
+        const joined = parts.length > 1 ? `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}` : parts[0];
+        io.out(joined ? `${joined}\n` : 'Everything is up to date.\n');
+      }),
+    );
+};

@@ -1,0 +1,137 @@
+import * as fs from 'node:fs';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { Remote } from '@momo/remotes';
+import type { Repo } from './repo.js';
+import type { TrackedOut } from './index.js';
+import { readManifest } from '../planning/out-status.js';
+import { parseDirManifest } from '../hashing/dir-manifest.js';
+import { md5File, md5Dos2UnixFile, md5Hex } from '../hashing/md5.js';
+import { resolveRemoteConfig } from '../config/load-config.js';
+import { dvcError } from '../errors/dvc-error.js';
+
+/** One object to transfer: a file object, or a `.dir` manifest with the files it lists. */
+export interface CloudObject {
+  md5: string;
+  legacy: boolean;
+  /** name shown in `status -c`: the output path, or `<dir out>/<relpath>` */
+  name: string;
+}
+
+/** The objects of one directory output (files first, `.dir` last) or of one file output. */
+export interface ObjectGroup {
+  out: TrackedOut;
+  /** the `.dir` object, when the output is a directory */
+  dir?: CloudObject;
+  /** file objects (for a directory: its entries, when the manifest is known) */
+  files: CloudObject[];
+  /** the manifest is neither in the local cache nor (yet) read from the remote */
+  manifestUnknown?: boolean;
+  /** manifest bytes read from the remote, stored in the cache only after all files arrived */
+  manifestBytes?: Buffer;
+}
+
+/** Remote-relative object path in DVC's layout (files/md5/… or legacy xx/…). */
+export function remotePath(o: { md5: string; legacy: boolean }): string {
+  return o.legacy ? `${o.md5.slice(0, 2)}/${o.md5.slice(2)}` : `files/md5/${o.md5.slice(0, 2)}/${o.md5.slice(2)}`;
+}
+
+/** Outputs that take part in push/fetch: cached, with a hash, not `push: false` (push only). */
+export function cloudOuts(outs: TrackedOut[], forPush: boolean): TrackedOut[] {
+  return outs.filter((o) => o.cache && o.entry.md5 && !(forPush && o.entry.push === false) && !o.entry.extra?.repo);
+}
+
+/** Builds the object groups of outputs from the local cache's manifests. */
+export function objectGroups(repo: Repo, outs: TrackedOut[]): ObjectGroup[] {
+  return outs.map((out) => {
+    const md5 = out.entry.md5!;
+    const legacy = out.legacy;
+    if (!md5.endsWith('.dir')) return { out, files: [{ md5, legacy, name: out.rel }] };
+    const entries = readManifest(repo, md5, legacy);
+    const dir = { md5, legacy, name: out.rel };
+    if (!entries) return { out, dir, files: [], manifestUnknown: true };
+    return { out, dir, files: entries.map((e) => ({ md5: e.md5, legacy, name: `${out.rel}/${e.relpath}` })) };
+  });
+}
+
+/** The remote each output goes to: its own `remote:` or the command's / default one (§10.2). */
+export function groupByRemote(repo: Repo, outs: TrackedOut[], remoteName?: string): { byRemote: Map<string, TrackedOut[]>; noRemote: boolean } {
+  const byRemote = new Map<string, TrackedOut[]>();
+  const fallback = remoteName ?? repo.settings.defaultRemote;
+  let noRemote = false;
+  for (const o of outs) {
+    const own = o.entry.remote;
+    // an output bound to another remote is skipped when -r names a different one
+    if (own && remoteName && own.toLowerCase() !== remoteName.toLowerCase()) continue;
+    const name = own ?? fallback;
+    if (!name) {
+      noRemote = true;
+      continue;
+    }
+    const key = name.toLowerCase();
+    byRemote.set(key, [...(byRemote.get(key) ?? []), o]);
+  }
+  return { byRemote, noRemote };
+}
+
+/** Opens a configured remote by name (lazy SDK imports happen inside the driver). */
+export async function openRemote(repo: Repo, name: string, jobs?: number): Promise<Remote> {
+  const resolved = resolveRemoteConfig(repo.settings.config, { name });
+  const { createRemote } = await import('@momo/remotes');
+  const env = repo.ctx.env ?? {};
+  return createRemote({
+    config: { ...resolved.options, url: resolved.url },
+    name: resolved.name,
+    homeDir: repo.ctx.homeDir ?? env.HOME,
+    sshAgent: env.SSH_AUTH_SOCK,
+    jobs,
+  });
+}
+
+/**
+ * Downloads one object into the local cache, verified: the bytes land in a temp file inside the
+ * cache, are hashed, and only a match is renamed into place (0o444). A mismatch is never stored.
+ * @throws CACHE_OBJECT_CORRUPTED naming the object and the remote
+ */
+export async function fetchObject(repo: Repo, remote: Remote, o: { md5: string; legacy: boolean }, onBytes?: (n: number) => void): Promise<void> {
+  const final = repo.odb.oidPath(o.md5, o.legacy);
+  if (fs.existsSync(final)) return;
+  const dir = join(final, '..');
+  fs.mkdirSync(dir, { recursive: true, mode: repo.odb.dirMode });
+  const tmp = join(dir, `.${randomBytes(12).toString('base64url')}.tmp`);
+  try {
+    await remote.download(remotePath(o), tmp, { onProgress: onBytes ? (p) => onBytes(p.delta) : undefined });
+    const actual = o.md5.endsWith('.dir') ? md5Hex(fs.readFileSync(tmp)) + '.dir' : o.legacy ? md5Dos2UnixFile(tmp).md5 : md5File(tmp).md5;
+    if (actual !== o.md5) {
+      throw dvcError('CACHE_OBJECT_CORRUPTED', `object '${o.md5}' on remote '${remote.url}' is corrupted: its content hashes to '${actual}'`, {
+        hint: 'push a good copy from a machine that has the data (`momo push`), or remove the object from the remote',
+        data: { md5: o.md5, actual, remote: remote.url },
+      });
+    }
+    fs.chmodSync(tmp, 0o444);
+    fs.renameSync(tmp, final);
+  } finally {
+    fs.rmSync(tmp, { force: true });
+  }
+}
+
+/**
+ * Reads a `.dir` manifest from the remote (verified, kept in memory) for an output whose manifest
+ * is not in the local cache; it is stored only after all of its files arrived (§10.3).
+ */
+export async function fetchManifest(remote: Remote, group: ObjectGroup): Promise<boolean> {
+  if (!group.dir) return false;
+  let bytes: Buffer;
+  try {
+    bytes = await remote.readFile(remotePath(group.dir));
+  } catch {
+    // missing on the remote: the output's files stay unknown
+    return false;
+  }
+  if (md5Hex(bytes) + '.dir' !== group.dir.md5) return false;
+  const entries = parseDirManifest(bytes, group.dir.md5);
+  group.files = entries.map((e) => ({ md5: e.md5, legacy: group.dir!.legacy, name: `${group.out.rel}/${e.relpath}` }));
+  group.manifestUnknown = false;
+  group.manifestBytes = bytes;
+  return true;
+}
