@@ -9,6 +9,7 @@ import { define as commit } from './commands/commit.js';
 import { define as remove } from './commands/remove.js';
 import { define as gc } from './commands/gc.js';
 import { define as lsFiles } from './commands/ls-files.js';
+import { define as dataSync } from './commands/data-sync.js';
 import { define as config } from './commands/config.js';
 import { define as remote } from './commands/remote.js';
 import { define as checkIgnore } from './commands/check-ignore.js';
@@ -17,4 +18,4 @@ import { define as checkIgnore } from './commands/check-ignore.js';
 export type DefineCommand = (program: Command, io: Io, setCode: (code: number) => void) => void;
 
 /** The command table. Each entry lives in src/commands/<name>.ts. */
-export const COMMANDS: DefineCommand[] = [init, add, status, checkout, commit, remove, gc, lsFiles, config, remote, kb, checkIgnore];
+export const COMMANDS: DefineCommand[] = [init, add, status, checkout, commit, remove, gc, lsFiles, dataSync, config, remote, kb, checkIgnore];
