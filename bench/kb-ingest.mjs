@@ -14,7 +14,7 @@
  *     weights on the dev half by coordinate ascent before testing.
  *
  * Usage: npx tsc -b libs/momo-kb && node bench/kb-ingest.mjs [--root DIR] [--all-languages]
- *        [--queries N] [--jobs N] [--tune] [--annotated-only] [--json FILE]
+ *        [--queries N] [--jobs N] [--tune] [--annotated-only] [--ingest-only] [--json FILE]
  */
 import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -95,6 +95,11 @@ t0 = performance.now();
 const again = await kb.ingest();
 results.incremental = { parsed: again.parsed, reused: again.reused, wallSeconds: round((performance.now() - t0) / 1000, 2) };
 log('incremental (unchanged tree)', results.incremental);
+if (args.includes('--ingest-only')) {
+  console.log(JSON.stringify(results, null, 2));
+  if (jsonOut) writeFileSync(jsonOut, `${JSON.stringify(results, null, 2)}\n`);
+  process.exit(0);
+}
 
 // ------------------------------------------------------------------ 2. queries from doc comments
 /** Deterministic PRNG (mulberry32) so the query sample is the same on every run. */

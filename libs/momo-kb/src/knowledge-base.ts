@@ -74,7 +74,7 @@ export interface KnowledgeBaseOptions {
    * that BM25 missed). @default 'exact'
    */
   vectorIndex?: 'exact' | 'hnsw';
-  /** Worker threads for parsing. @default the number of CPUs (at most 8) */
+  /** Parallelism of parsing: this thread plus `jobs - 1` worker threads. @default the number of CPUs (at most 8) */
   jobs?: number;
   /** Parse on worker threads only when at least this many files are new or changed. @default 400 */
   parallelThreshold?: number;
@@ -360,6 +360,10 @@ export class KnowledgeBase {
       return !prev || prev.file.size !== f.size;
     }).length;
     let pooled = false;
+    const hasPython = walk.files.some((f) => f.language === 'python');
+    const pythonParser = hasPython ? await loadPythonParser() : undefined;
+    const inline = (t: { path: string; abs: string; language: KbLanguage; module: string }) =>
+      processFile({ path: t.path, abs: t.abs, language: t.language, module: t.module, settings: this.settings, previous: this.records.get(t.path), pythonParser });
     if (jobs > 1 && toParse >= (this.opts.parallelThreshold ?? 400)) {
       const tasks: ParseTask[] = walk.files.map((f) => {
         const prev = this.records.get(f.path);
@@ -372,17 +376,9 @@ export class KnowledgeBase {
           ...(prev && prev.file.language === f.language ? { previousHash: prev.file.hash } : {}),
         };
       });
-      pooled = await runParsePool(tasks, jobs, (r) => handle(r.path, r.outcome));
+      pooled = await runParsePool(tasks, jobs, inline, (r) => handle(r.path, r.outcome));
     }
-    if (!pooled) {
-      const pythonParser = walk.files.some((f) => f.language === 'python') ? await loadPythonParser() : undefined;
-      for (const f of walk.files) {
-        handle(
-          f.path,
-          processFile({ path: f.path, abs: f.abs, language: f.language, module: locate(f.path), settings: this.settings, previous: this.records.get(f.path), pythonParser }),
-        );
-      }
-    }
+    if (!pooled) for (const f of walk.files) handle(f.path, inline({ ...f, module: locate(f.path) }));
     parsedPaths.sort(cmp);
     problems.sort((x, y) => cmp(x.path, y.path) || x.line - y.line);
     failures.sort((x, y) => cmp(x.path, y.path));
