@@ -7,6 +7,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { logger, readJson, type GeneratorCallback, type Tree } from '@nx/devkit';
+import { remoteUrlForConfig } from '../lib/dvc-config.js';
 import { ensureOutputIgnored, removeSeedGitignoreLines } from '../lib/gitignore.js';
 import { configureRemote, initDvcRepo, writeDeploymentConfig } from './lib/dvc-repo.js';
 import { writeStaleCheckHook } from './lib/hooks.js';
@@ -31,6 +32,8 @@ export interface InitReport {
 
 /** Runs the generator and also returns what it did. */
 export function runInit(tree: Tree, schema: InitGeneratorSchema): InitReport {
+  // bad input fails before anything is written
+  remoteUrlForConfig(schema.remoteUrl ?? '');
   // Phase 1: momo init (with git when the workspace is a git repository) and the dev remote
   const scm = !schema.noScm && tree.exists('.git');
   const dvcInitialised = initDvcRepo(tree, { scm });
