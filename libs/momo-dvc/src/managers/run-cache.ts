@@ -15,36 +15,14 @@ import { join } from 'node:path';
 import { RUN_CACHE_DIR } from '../constants.js';
 import { lockStageToData, parseLockfile, type LockStage } from '../models/lockfile.js';
 import { dumpYaml } from '../yaml/dump.js';
-import { pyJsonString, compareCodePoints } from '../hashing/py-json.js';
-import { PyFloat, YamlTimestamp } from '../yaml/values.js';
+import { pyJsonValue } from '../models/py-json-value.js';
 import type { YamlValue } from '../yaml/parse.js';
 
 const EXCLUDED = new Set(['size', 'nfiles']);
 
 /** Python `json.dumps(value, sort_keys=True)` of loaded YAML data, `size`/`nfiles` keys dropped. */
 export function runCacheJson(value: unknown): string {
-  if (value === null || value === undefined) return 'null';
-  if (value === true) return 'true';
-  if (value === false) return 'false';
-  if (typeof value === 'bigint') return value.toString();
-  if (typeof value === 'number') return Number.isInteger(value) ? String(value) : pyJsonFloat(value);
-  if (value instanceof PyFloat) return pyJsonFloat(value.value);
-  if (value instanceof YamlTimestamp) return pyJsonString(value.text);
-  if (typeof value === 'string') return pyJsonString(value);
-  if (Array.isArray(value)) return '[' + value.map(runCacheJson).join(', ') + ']';
-  const entries: Array<[string, unknown]> =
-    value instanceof Map ? [...value].map(([k, v]) => [String(k), v]) : Object.entries(value as Record<string, unknown>);
-  const kept = entries.filter(([k]) => !EXCLUDED.has(k)).sort((a, b) => compareCodePoints(a[0], b[0]));
-  return '{' + kept.map(([k, v]) => `${pyJsonString(k)}: ${runCacheJson(v)}`).join(', ') + '}';
-}
-
-/** Python's `repr(float)` as json.dumps writes it (`1e-05`, `1.0`, `NaN`, `Infinity`). */
-function pyJsonFloat(x: number): string {
-  if (Number.isNaN(x)) return 'NaN';
-  if (x === Infinity) return 'Infinity';
-  if (x === -Infinity) return '-Infinity';
-  const r = new PyFloat(x).toString();
-  return r;
+  return pyJsonValue(value, { sortKeys: true, exclude: EXCLUDED });
 }
 
 function sha256(text: string): string {

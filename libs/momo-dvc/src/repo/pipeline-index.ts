@@ -134,9 +134,13 @@ export function relToCwd(root: string, cwd: string, rel: string): string {
  *   PARAMS_LIST_INVALID, PARAMS_FILE_INVALID
  */
 export function loadPipelineFile(repo: Repo, path: string): PipelineFileEntry {
+  return loadPipelineFileText(repo, path, readFileSync(join(repo.root, path), 'utf8'));
+}
+
+/** {@link loadPipelineFile} for given dvc.yaml text (e.g. a file about to be written). */
+export function loadPipelineFileText(repo: Repo, path: string, text: string): PipelineFileEntry {
   const cwd = repo.ctx.cwd;
   const dir = posix.dirname(path) === '.' ? '' : posix.dirname(path);
-  const text = readFileSync(join(repo.root, path), 'utf8');
   const fileFromCwd = relToCwd(repo.root, cwd, path);
   const parsing = repo.settings.config.values.get('parsing');
   const parsingConfig: ParsingConfig | undefined =
