@@ -14,9 +14,12 @@ export const define: DefineCommand = (program, io) => {
     .option('--rev <rev>', 'keep data files used in this Git revision')
     .option('-f, --force', 'force garbage collection - automatically agree to all prompts')
     .option('--dry', 'only print what would have been removed')
+    .option('-c, --cloud', 'collect garbage in remote storage in addition to local cache')
+    .option('-r, --remote <name>', 'remote storage to collect garbage in')
+    .option('--not-in-remote', 'keep only cache files that are not in the remote')
     .option('-q, --quiet', 'be quiet')
     .action(
-      action('uncaught', async (flags: { workspace?: boolean; allBranches?: boolean; allTags?: boolean; allCommits?: boolean; rev?: string; force?: boolean; dry?: boolean }, cmd) => {
+      action('uncaught', async (flags: { workspace?: boolean; allBranches?: boolean; allTags?: boolean; allCommits?: boolean; rev?: string; force?: boolean; dry?: boolean; cloud?: boolean; remote?: string; notInRemote?: boolean }, cmd) => {
         const [{ gc }, { isMomoError }] = await Promise.all([import('@momo/dvc/api/gc'), import('@momo/errors')]);
         const quiet = globals(cmd).quiet;
         let warned = false;
@@ -35,6 +38,9 @@ export const define: DefineCommand = (program, io) => {
             revs: flags.rev ? [flags.rev] : undefined,
             force: flags.force,
             dry: flags.dry,
+            cloud: flags.cloud,
+            remote: flags.remote,
+            notInRemote: flags.notInRemote,
             confirm: async (q) => {
               if (!process.stdin.isTTY) {
                 io.out(`${q} [y/n]: `);
@@ -50,6 +56,9 @@ export const define: DefineCommand = (program, io) => {
           if (quiet) return;
           io.out(r.removed.repo.length ? `Removed ${r.removed.repo.length} objects from repo cache.\n` : "No unused 'repo' cache to remove.\n");
           io.out(r.removed.legacy.length ? `Removed ${r.removed.legacy.length} objects from legacy cache.\n` : "No unused 'legacy' cache to remove.\n");
+          if (r.remote) {
+            for (const part of [r.remote.repo, r.remote.legacy]) io.out(part.length ? `Removed ${part.length} objects from remote.\n` : 'No unused cache to remove from remote.\n');
+          }
         } catch (e) {
           if (isMomoError(e, 'GC_NOT_CONFIRMED')) {
             warn((e as unknown as { warning: string }).warning);

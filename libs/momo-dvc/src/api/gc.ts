@@ -4,6 +4,9 @@ import { withOperation } from '@momo/errors';
 import { Repo, type RepoOptions } from '../repo/repo.js';
 import { collectUsedObjects, selectRevs, usedKey } from '../repo/used-objects.js';
 import { dvcError, EXIT } from '../errors/dvc-error.js';
+import { resolveRemoteConfig } from '../config/load-config.js';
+import { openRemote, remotePath } from '../repo/data-cloud.js';
+import type { Remote } from '@momo/remotes';
 
 export interface GcOptions extends RepoOptions {
   workspace?: boolean;
@@ -16,6 +19,12 @@ export interface GcOptions extends RepoOptions {
   force?: boolean;
   /** report what would be removed, remove nothing */
   dry?: boolean;
+  /** `-c`: also remove unused objects from the remote */
+  cloud?: boolean;
+  /** `-r`: the remote for `-c` / `--not-in-remote` (default core.remote) */
+  remote?: string;
+  /** keep only used objects that are not on the remote yet */
+  notInRemote?: boolean;
   /** answers the confirmation question (the CLI prompts on a TTY); absent means "no" */
   confirm?: (message: string) => Promise<boolean>;
 }
@@ -23,6 +32,8 @@ export interface GcOptions extends RepoOptions {
 export interface GcResult {
   /** removed (or, with dry, removable) objects per ODB: DVC 3 `repo` and legacy */
   removed: { repo: string[]; legacy: string[] };
+  /** with `cloud`: objects removed from the remote, DVC 3 layout and legacy */
+  remote?: { repo: string[]; legacy: string[] };
   /** the WARNING line DVC prints on every run */
   warning: string;
 }
@@ -63,7 +74,12 @@ export async function gc(opts: GcOptions): Promise<GcResult> {
         { hint: 'run `momo gc -w` to keep only what the workspace uses', exitCode: EXIT.UNEXPECTED },
       );
     }
+    if (opts.cloud && opts.notInRemote) {
+      throw dvcError('USAGE_INVALID', '`--not-in-remote` and `--cloud` are mutually exclusive', { hint: 'use one of the two', exitCode: EXIT.UNEXPECTED });
+    }
     return Repo.withRepo(opts, 'write', async (repo) => {
+      // -c / --not-in-remote need a remote: a config error (251) when there is none (A14)
+      const remoteName = opts.cloud || opts.notInRemote ? resolveRemoteConfig(repo.settings.config, { name: opts.remote, command: 'gc' }).name : undefined;
       const scope = ['the workspace'];
       if (opts.allBranches) scope.push('all git branches');
       if (opts.allTags) scope.push('all git tags');
@@ -79,6 +95,15 @@ export async function gc(opts: GcOptions): Promise<GcResult> {
           hint: 'fetch it first (`momo fetch`), or run `momo gc -f` to continue anyway',
         });
       }
+      let remote: Remote | undefined;
+      if (remoteName) remote = await openRemote(repo, remoteName);
+      try {
+      if (opts.notInRemote && remote) {
+        // used objects already on the remote do not need a local copy
+        const keys = [...used.keys];
+        const there = await remote.existsMany(keys.map((k) => remotePath(k.startsWith('L:') ? { md5: k.slice(2), legacy: true } : { md5: k, legacy: false })));
+        keys.forEach((k, i) => there[i] && used.keys.delete(k));
+      }
       const sweep = (root: string, legacy: boolean, skip: Set<string>) => {
         const objs = listObjects(root, skip).filter((o) => !used.keys.has(usedKey(o, legacy)));
         // .dir objects first, then files (dvc_data/hashfile/gc.py)
@@ -90,7 +115,31 @@ export async function gc(opts: GcOptions): Promise<GcResult> {
         repo: sweep(repo.odb.objectsDir, false, new Set()),
         legacy: sweep(repo.odb.cacheDir, true, new Set()),
       };
-      return { removed, warning };
+      const result: GcResult = { removed, warning };
+      if (opts.cloud && remote) {
+        const found = { repo: [] as string[], legacy: [] as string[] };
+        for await (const p of remote.list('')) {
+          let m = /^files\/md5\/([0-9a-f]{2})\/([0-9a-f]{30}(?:\.dir)?)$/.exec(p);
+          if (m) {
+            if (!used.keys.has(usedKey(m[1] + m[2], false))) found.repo.push(m[1] + m[2]);
+            continue;
+          }
+          m = /^([0-9a-f]{2})\/([0-9a-f]{30}(?:\.dir)?)$/.exec(p);
+          if (m && !used.keys.has(usedKey(m[1] + m[2], true))) found.legacy.push(m[1] + m[2]);
+        }
+        const byDirFirst = (a: string, b: string) => Number(b.endsWith('.dir')) - Number(a.endsWith('.dir'));
+        found.repo.sort(byDirFirst);
+        found.legacy.sort(byDirFirst);
+        if (!opts.dry) {
+          for (const o of found.repo) await remote.delete(remotePath({ md5: o, legacy: false }));
+          for (const o of found.legacy) await remote.delete(remotePath({ md5: o, legacy: true }));
+        }
+        result.remote = found;
+      }
+      return result;
+      } finally {
+        await remote?.close();
+      }
     });
   });
 }
