@@ -2,11 +2,10 @@
  * The slice of `@momo/dvc` the executors call, loaded lazily (the plugin and generators never pay
  * for it).
  *
- * `repro`, `push` and `pull` are written by other engine work in progress; until the installed
- * `@momo/dvc` exports them, the executors look them up by name and fail with
- * `NX_DVC_ENGINE_OPERATION_MISSING` (suggesting `--engine=dvc`). The shapes below are the ones the
- * engine documents (`ReproOptions`/`ReproResult` in src/api/repro.ts; push/pull take
- * `{ cwd, targets, remote, jobs }`).
+ * `repro` is engine work in progress; until the installed `@momo/dvc` exports it, the executor
+ * looks it up by name and fails with `NX_DVC_ENGINE_OPERATION_MISSING` (suggesting
+ * `--engine=dvc`). Its shape below is the one the engine documents (`ReproOptions`/`ReproResult`
+ * in src/api/repro.ts).
  */
 import { nxDvcError } from '../../errors/nx-dvc-error.js';
 
@@ -36,17 +35,6 @@ export type EngineRepro = (options: {
   onEvent?: (event: EngineReproEvent) => void;
 }) => Promise<{ stages: string[]; gitFiles: string[]; autostaged: boolean; warnings: string[] }>;
 
-/** `push`/`pull` of `@momo/dvc`. */
-export type EngineTransfer = (options: {
-  cwd: string;
-  env?: NodeJS.ProcessEnv;
-  waitForLock?: boolean;
-  targets?: string[];
-  remote?: string;
-  jobs?: number;
-  force?: boolean;
-}) => Promise<Record<string, unknown>>;
-
 type Dvc = typeof import('@momo/dvc');
 
 /** The engine as the executors use it. */
@@ -54,8 +42,9 @@ export interface Engine {
   status: Dvc['status'];
   checkout: Dvc['checkout'];
   pyJsonDumps: Dvc['pyJsonDumps'];
+  push: Dvc['push'];
+  pull: Dvc['pull'];
   repro(): EngineRepro;
-  transfer(operation: 'push' | 'pull'): EngineTransfer;
 }
 
 function missing(name: string): Error {
@@ -78,7 +67,8 @@ export async function loadEngine(): Promise<Engine> {
     status: dvc.status,
     checkout: dvc.checkout,
     pyJsonDumps: dvc.pyJsonDumps,
+    push: dvc.push,
+    pull: dvc.pull,
     repro: () => op<EngineRepro>('repro'),
-    transfer: (operation) => op<EngineTransfer>(operation),
   };
 }

@@ -8,9 +8,11 @@ import { projectDvcFiles } from './project-dvc-files.js';
 import type { CommonExecutorOptions, DvcOperation } from './options.js';
 
 let repo: TmpRepo | undefined;
+let store: TmpRepo | undefined;
 afterEach(() => {
   repo?.cleanup();
-  repo = undefined;
+  store?.cleanup();
+  repo = store = undefined;
 });
 
 function collect(): ExecutorIo & { stdout: string; stderr: string } {
@@ -96,6 +98,25 @@ describe('runOperation with momo', () => {
     expect(io.stdout).toBe('A\tdata.txt\n');
     expect(io.stderr).toContain('[nx-dvc] DVC files of this project: data.txt.dvc');
     expect(existsSync(join(r.root, 'libs/a/b/other.txt'))).toBe(false);
+  });
+
+  it('pushes the project data to the default remote and pulls it back', async () => {
+    const r = await dvcRepo({ libs: { a: { 'data.txt': 'precious\n' } } });
+    await add({ cwd: join(r.root, 'libs/a'), env: testEnv(), targets: ['data.txt'] });
+    store = tmpRepo({ prefix: 'momo-store-' });
+    writeFileSync(join(r.root, '.dvc/config'), `[core]\n    remote = store\n['remote "store"']\n    url = ${store.root}\n`);
+    let io = collect();
+    expect(await runOperation(input('push', {}, 'libs/a', io))).toEqual({ success: true });
+    expect(io.stdout).toBe('1 file pushed\n');
+    io = collect();
+    expect(await runOperation(input('push', {}, 'libs/a', io))).toEqual({ success: true });
+    expect(io.stdout).toBe('Everything is up to date.\n');
+    rmSync(join(r.root, '.dvc/cache'), { recursive: true, force: true });
+    rmSync(join(r.root, 'libs/a/data.txt'));
+    io = collect();
+    expect(await runOperation(input('pull', {}, 'libs/a', io))).toEqual({ success: true });
+    expect(io.stdout).toBe('A\tdata.txt\n1 file fetched and 1 file added\n');
+    expect(readFileSync(join(r.root, 'libs/a/data.txt'), 'utf8')).toBe('precious\n');
   });
 
   it('does nothing, successfully, for a project without DVC files', async () => {

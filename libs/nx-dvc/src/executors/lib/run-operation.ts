@@ -10,7 +10,7 @@ import { isMomoError } from '@momo/errors';
 import { nxDvcError, EXIT } from '../../errors/nx-dvc-error.js';
 import type { CheckoutExecutorOptions, CommonExecutorOptions, DvcOperation, ReproExecutorOptions, StatusExecutorOptions, TransferExecutorOptions } from './options.js';
 import { projectDvcFiles } from './project-dvc-files.js';
-import { loadEngine, type EngineRepro, type EngineTransfer } from './engine.js';
+import { loadEngine, type EngineRepro } from './engine.js';
 
 /** Where executor output goes (the task's stdout/stderr by default). */
 export interface ExecutorIo {
@@ -204,24 +204,27 @@ async function runMomo<O extends CommonExecutorOptions>(
       for (const w of r.warnings) io.err(`WARNING: ${w}\n`);
       return { success: r.failed.length === 0 };
     }
-    case 'pull':
     case 'push': {
       const o = input.options as TransferExecutorOptions;
-      const transfer: EngineTransfer = engine.transfer(input.operation);
-      const r = await transfer({ cwd, env, waitForLock: true, targets, remote: o.remote, jobs: o.jobs, force: input.operation === 'pull' ? o.force : undefined });
-      log(`${input.operation} result: ${JSON.stringify(r)}`);
-      io.out(describeTransfer(input.operation, r));
+      const r = await engine.push({ cwd, env, waitForLock: true, targets, remote: o.remote, jobs: o.jobs });
+      io.out(r.transferred ? `${plural(r.transferred, 'file')} pushed\n` : 'Everything is up to date.\n');
       return { success: true };
+    }
+    case 'pull': {
+      const o = input.options as TransferExecutorOptions;
+      const r = await engine.pull({ cwd, env, waitForLock: true, targets, remote: o.remote, jobs: o.jobs, force: o.force });
+      const c = r.checkout;
+      for (const [letter, list] of [['A', c.added], ['M', c.modified], ['D', c.deleted]] as const) for (const p of list) io.out(`${letter}\t${p}\n`);
+      for (const w of c.warnings) io.err(`WARNING: ${w}\n`);
+      const parts = [r.fetch.transferred ? `${plural(r.fetch.transferred, 'file')} fetched` : '', c.stats.added ? `${plural(c.stats.added, 'file')} added` : '', c.stats.modified ? `${plural(c.stats.modified, 'file')} modified` : ''].filter(Boolean);
+      io.out(parts.length ? `${parts.join(' and ')}\n` : 'Everything is up to date.\n');
+      return { success: c.failed.length === 0 };
     }
   }
 }
 
-/** DVC's summary line of a push/pull (`3 files pushed`, `Everything is up to date.`). */
-function describeTransfer(op: 'pull' | 'push', r: Record<string, unknown>): string {
-  const count = typeof r.transferred === 'number' ? r.transferred : Array.isArray(r.transferred) ? r.transferred.length : undefined;
-  if (count === undefined) return '';
-  if (count === 0) return 'Everything is up to date.\n';
-  return `${count} file${count === 1 ? '' : 's'} ${op === 'push' ? 'pushed' : 'fetched'}\n`;
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 /** DVC's text status (dvc/commands/status.py `_show`): TAB per level, `status:` padded to 20. */
