@@ -1,5 +1,4 @@
 import { BM25_B, BM25_K1 } from './constants.js';
-import { countTerms } from './tokenize.js';
 import { compareCodePoints } from './compare.js';
 
 /** Lucene's BM25 idf: always positive, so a document matching any term scores above 0. */
@@ -26,6 +25,8 @@ class Postings {
   dead = 0;
   /** Live documents containing the term. */
   df = 0;
+  /** The ordinal of the last document added to this list (to count term frequency in place). */
+  lastOrdinal = -1;
   push(ord: number, tf: number): void {
     if (this.length === this.docs.length) {
       const docs = new Int32Array(this.docs.length * 2);
@@ -68,6 +69,10 @@ export class LexicalIndex {
   private liveCount = 0;
   private totalLength = 0;
   private scores = new Float64Array(0);
+  /** Per-ordinal BM25 length norm k1·(1 − b + b·len/avg), valid for `normsAvg` and `normsCount` ordinals. */
+  private norms = new Float64Array(0);
+  private normsAvg = Number.NaN;
+  private normsCount = 0;
 
   get size(): number {
     return this.liveCount;
@@ -90,12 +95,19 @@ export class LexicalIndex {
       this.alive = a;
     }
     this.alive[ord] = 1;
+    // Count term frequencies in place: a term seen again in this document bumps its last posting.
     const list: Postings[] = [];
-    for (const [term, tf] of countTerms(tokens)) {
+    for (let i = 0; i < tokens.length; i++) {
+      const term = tokens[i];
       let p = this.terms.get(term);
       if (!p) this.terms.set(term, (p = new Postings()));
-      p.push(ord, tf);
-      list.push(p);
+      if (p.lastOrdinal === ord && p.length > 0 && p.docs[p.length - 1] === ord) {
+        p.tfs[p.length - 1]++;
+      } else {
+        p.push(ord, 1);
+        p.lastOrdinal = ord;
+        list.push(p);
+      }
     }
     this.docTerms.push(list);
     this.lengths.push(tokens.length);
@@ -161,6 +173,17 @@ export class LexicalIndex {
     this.ordinalOf = new Map(idOf.map((id, i) => [id, i]));
   }
 
+  /** Length norms for every ordinal under average length `avg`, recomputed only after writes. */
+  private lengthNorms(avg: number): Float64Array {
+    const count = this.idOf.length;
+    if (this.normsAvg === avg && this.normsCount === count) return this.norms;
+    if (this.norms.length < count) this.norms = new Float64Array(Math.max(count, this.norms.length * 2));
+    for (let o = 0; o < count; o++) this.norms[o] = BM25_K1 * (1 - BM25_B + (BM25_B * this.lengths[o]) / avg);
+    this.normsAvg = avg;
+    this.normsCount = count;
+    return this.norms;
+  }
+
   /**
    * BM25 scores of live documents matching any of `queryTerms` (each distinct term counted once,
    * summed in sorted term order so every driver adds in the same order).
@@ -173,16 +196,23 @@ export class LexicalIndex {
     const avg = this.totalLength / n || 1;
     if (this.scores.length < this.idOf.length) this.scores = new Float64Array(Math.max(this.idOf.length, this.scores.length * 2));
     const scores = this.scores;
+    const norms = this.lengthNorms(avg);
+    const alive = this.alive;
     const touched: number[] = [];
     for (const term of unique) {
       const p = this.terms.get(term);
       if (!p || p.df === 0) continue;
       const idf = bm25Idf(n, p.df);
+      const docs = p.docs;
+      const tfs = p.tfs;
+      const checkAlive = p.dead > 0;
       for (let i = 0; i < p.length; i++) {
-        const ord = p.docs[i];
-        if (!this.alive[ord]) continue;
+        const ord = docs[i];
+        if (checkAlive && !alive[ord]) continue;
         if (scores[ord] === 0) touched.push(ord);
-        scores[ord] += bm25Term(idf, p.tfs[i], this.lengths[ord], avg);
+        const tf = tfs[i];
+        // Same operations, in the same order, as bm25Term(): the scores are bit-identical to it.
+        scores[ord] += (idf * (tf * (BM25_K1 + 1))) / (tf + norms[ord]);
       }
     }
     const heap = new TopK(options.limit, (o) => this.idOf[o]);
