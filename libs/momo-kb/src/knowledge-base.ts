@@ -13,6 +13,8 @@ import {
   DEFAULT_MAX_FILE_BYTES,
 } from './constants.js';
 import { createEmbedder } from './embed/create-embedder.js';
+import { HashingEmbedder } from './embed/hashing-embedder.js';
+import { tokenize } from './text/tokenize.js';
 import type { Embedder } from './embed/embedder.js';
 import { exportKnowledgeFiles, type KbManifest } from './export/export-knowledge.js';
 import { readKnowledgeFiles } from './export/read-knowledge.js';
@@ -511,7 +513,23 @@ export class KnowledgeBase {
           exported: sym ? sym.exported : false,
         };
       });
-      this.engine = new HybridSearch({ chunks, signals, weights: this.rankWeights });
+      // the built-in embedder works on the same tokens as the index: embed while indexing
+      const embedder = withVectors ? await this.getEmbedder() : undefined;
+      const hashing = embedder instanceof HashingEmbedder ? embedder : undefined;
+      const d = hashing?.dimension ?? 0;
+      const pre = this.preloadedVectors;
+      const preIndex = hashing && pre && pre.embedderId === hashing.id && pre.dimension === d ? new Map(pre.ids.map((id, i) => [id, i])) : undefined;
+      const matrix = hashing ? new Float32Array(chunks.length * d) : undefined;
+      const onBodyTerms = hashing
+        ? (i: number, terms: string[]) => {
+            const c = chunks[i];
+            const j = preIndex?.get(c.id);
+            if (j !== undefined) matrix!.set(pre!.data.subarray(j * d, (j + 1) * d), i * d);
+            else matrix!.set(hashing.embedTerms(tokenize(c.path), tokenize(c.symbol ?? ''), terms), i * d);
+          }
+        : undefined;
+      this.engine = new HybridSearch({ chunks, signals, weights: this.rankWeights, onBodyTerms });
+      if (matrix) this.engine.setVectors(matrix, d);
       this.engineChunks = chunks;
       this.annIndexOf = new Map(chunks.map((c, i) => [c.id, i]));
     }
@@ -775,7 +793,6 @@ export class KnowledgeBase {
     const target = resolve(this.root, dir);
     const embedder = await this.getEmbedder();
     const engine = await this.ensureEngine(true);
-    void engine;
     const chunks = this.engineChunks;
     const { files, store } = await saveVectors({
       dir: target,
@@ -783,7 +800,7 @@ export class KnowledgeBase {
       embedderId: embedder?.id ?? 'none',
       dimension: embedder?.dimension ?? 0,
       ids: chunks.map((c) => c.id),
-      data: embedder ? await this.chunkVectors(embedder, chunks) : new Float32Array(0),
+      data: embedder ? (engine.getVectors() ?? (await this.chunkVectors(embedder, chunks))) : new Float32Array(0),
     });
     this.vectorsDir = target;
     if (this.annStore) await this.annStore.close();

@@ -54,38 +54,41 @@ export class HashingEmbedder implements Embedder {
   }
 
   /**
-   * Embeds already tokenised terms ({@link tokenize} output). Features are hashed as numbers
+   * Embeds already tokenised terms ({@link tokenize} output); several lists embed as their concatenation. Features are hashed as numbers
    * (FNV-1a over the characters with a per-kind seed), never built as strings, so a chunk costs a
    * few microseconds.
    */
-  embedTerms(terms: readonly string[]): Float32Array {
-    const v = new Float32Array(this.dimension);
+  embedTerms(...lists: ReadonlyArray<readonly string[]>): Float32Array {
     const dim = this.dimension;
-    const add = (h: number, w: number) => {
-      const mixed = Math.imul(h ^ (h >>> 16), 0x85ebca6b) >>> 0;
-      v[mixed % dim] += (mixed >>> 31) === 0 ? w : -w;
-    };
-    // term counts first: each distinct term's features are added once, damped by 1 + ln(tf)
+    const v = new Float32Array(dim);
+    // term counts first: each distinct term's features are added once, damped by 1 + ln(tf);
+    // several lists embed like their concatenation (bigrams run across the joins)
     const tf = this.counts;
     tf.clear();
     let prevHash = 0;
-    for (let n = 0; n < terms.length; n++) {
-      const t = terms[n];
-      tf.set(t, (tf.get(t) ?? 0) + 1);
-      const h = hashChars(t, 0, t.length, SEED_WORD);
-      if (n > 0) add(Math.imul(prevHash ^ (h >>> 1), 0x9e3779b1) >>> 0, this.bigramWeight);
-      prevHash = h;
+    let first = true;
+    for (const terms of lists) {
+      for (let n = 0; n < terms.length; n++) {
+        const t = terms[n];
+        tf.set(t, (tf.get(t) ?? 0) + 1);
+        const h = this.features(t).hash;
+        if (!first) {
+          const mixed = mix(Math.imul(prevHash ^ (h >>> 1), 0x9e3779b1) >>> 0);
+          v[mixed % dim] += (mixed >>> 31) === 0 ? this.bigramWeight : -this.bigramWeight;
+        }
+        first = false;
+        prevHash = h;
+      }
     }
     const tw = this.trigramWeight;
     for (const [t, c] of tf) {
       const w = 1 + Math.log(c);
-      add(hashChars(t, 0, t.length, SEED_WORD), w);
-      if (t.length >= 3 && t.length <= 24) {
-        // trigrams of `#term#`: the two boundary trigrams and the inner ones
-        const wt = w * tw;
-        add(trigram(35, t.charCodeAt(0), t.charCodeAt(1)), wt);
-        for (let i = 0; i + 3 <= t.length; i++) add(trigram(t.charCodeAt(i), t.charCodeAt(i + 1), t.charCodeAt(i + 2)), wt);
-        add(trigram(t.charCodeAt(t.length - 2), t.charCodeAt(t.length - 1), 35), wt);
+      const f = this.features(t).slots;
+      for (let i = 0; i < f.length; i++) {
+        const slot = f[i];
+        const weight = i === 0 ? w : w * tw;
+        if (slot > 0) v[slot - 1] += weight;
+        else v[-slot - 1] -= weight;
       }
     }
     let norm = 0;
@@ -97,6 +100,33 @@ export class HashingEmbedder implements Embedder {
     return v;
   }
 
+  /**
+   * The hashed features of one term, memoised: its word hash (for bigrams) and its signed slots
+   * (`±(index + 1)`): the word itself first, then the trigrams of `#term#`.
+   */
+  private features(t: string): { hash: number; slots: Int32Array } {
+    let f = this.featureMemo.get(t);
+    if (f) return f;
+    const dim = this.dimension;
+    const slot = (h: number) => {
+      const m = mix(h);
+      const idx = (m % dim) + 1;
+      return (m >>> 31) === 0 ? idx : -idx;
+    };
+    const hash = hashChars(t, 0, t.length, SEED_WORD);
+    const slots: number[] = [slot(hash)];
+    if (t.length >= 3 && t.length <= 24) {
+      slots.push(slot(trigram(35, t.charCodeAt(0), t.charCodeAt(1))));
+      for (let i = 0; i + 3 <= t.length; i++) slots.push(slot(trigram(t.charCodeAt(i), t.charCodeAt(i + 1), t.charCodeAt(i + 2))));
+      slots.push(slot(trigram(t.charCodeAt(t.length - 2), t.charCodeAt(t.length - 1), 35)));
+    }
+    f = { hash, slots: Int32Array.from(slots) };
+    if (this.featureMemo.size >= 200_000) this.featureMemo.clear();
+    this.featureMemo.set(t, f);
+    return f;
+  }
+
+  private readonly featureMemo = new Map<string, { hash: number; slots: Int32Array }>();
   private readonly counts = new Map<string, number>();
 }
 const SEED_WORD = 0x811c9dc5;
@@ -109,6 +139,11 @@ function hashChars(s: string, from: number, to: number, seed: number): number {
     h = Math.imul(h, 0x01000193);
   }
   return h >>> 0;
+}
+
+/** Murmur3-style finaliser step: spreads the bits of a 32-bit hash before taking index and sign. */
+function mix(h: number): number {
+  return Math.imul(h ^ (h >>> 16), 0x85ebca6b) >>> 0;
 }
 
 function trigram(a: number, b: number, c: number): number {

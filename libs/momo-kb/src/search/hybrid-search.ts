@@ -158,7 +158,11 @@ export class HybridSearch {
   private dimension = 0;
   weights: RankWeights;
 
-  constructor(args: { chunks: Chunk[]; signals: ChunkSignals[]; weights?: Partial<RankWeights> }) {
+  /**
+   * Indexes the chunks. `onBodyTerms(i, terms)` sees the tokenised text of chunk i, so a caller can
+   * embed from the same tokens instead of tokenising every chunk twice.
+   */
+  constructor(args: { chunks: Chunk[]; signals: ChunkSignals[]; weights?: Partial<RankWeights>; onBodyTerms?: (i: number, terms: string[]) => void }) {
     this.chunks = args.chunks;
     this.signals = args.signals;
     this.weights = { ...DEFAULT_RANK_WEIGHTS, ...(args.weights ?? {}) };
@@ -177,7 +181,9 @@ export class HybridSearch {
       const c = args.chunks[i];
       const names = c.symbols.length ? c.symbols.join(' ') : '';
       const pathToks = tokenizePath(c.path);
-      this.index.add([c.text, names, pathToks]);
+      const body = tokenize(c.text);
+      this.index.add([body, names, pathToks]);
+      args.onBodyTerms?.(i, body);
       this.nameTerms.push(termSet(c.symbol ? tokenize(c.symbol.split(/[.>]/).pop() ?? '') : []));
       this.pathTerms.push(termSet(pathToks));
       this.isTest[i] = TEST_PATH.test(c.path) ? 1 : 0;
@@ -199,6 +205,11 @@ export class HybridSearch {
     if (vectors.length !== dimension * this.chunks.length) throw new Error('vector matrix does not match the chunk count');
     this.vectors = vectors;
     this.dimension = dimension;
+  }
+
+  /** The attached chunk embeddings (row-major), if any. */
+  getVectors(): Float32Array | undefined {
+    return this.vectors;
   }
 
   get hasVectors(): boolean {

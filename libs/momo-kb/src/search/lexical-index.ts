@@ -59,16 +59,43 @@ export class LexicalIndex {
       const toks = typeof t === 'string' ? tokenize(t) : (t ?? []);
       const b = this.building[f];
       b.lengths.push(toks.length);
-      const tf = new Map<number, number>();
+      // term frequencies without a per-document Map: a stamp per term id marks "seen in this field of this doc"
+      const stamp = doc * this.fields.length + f + 1;
+      const touched = this.touchedIds;
+      touched.length = 0;
       for (const tok of toks) {
         let id = this.terms.get(tok);
-        if (id === undefined) this.terms.set(tok, (id = this.terms.size));
-        tf.set(id, (tf.get(id) ?? 0) + 1);
+        if (id === undefined) {
+          id = this.terms.size;
+          this.terms.set(tok, id);
+          this.grow(id + 1);
+        }
+        if (this.stamps[id] !== stamp) {
+          this.stamps[id] = stamp;
+          this.counts[id] = 0;
+          touched.push(id);
+        }
+        this.counts[id]++;
       }
       // (doc, term, tf) triples; grouped by term at freeze time
-      for (const [id, n] of tf) b.pairs.push3(doc, id, n);
+      for (const id of touched) b.pairs.push3(doc, id, this.counts[id]);
     }
     return doc;
+  }
+
+  private stamps = new Int32Array(1024);
+  private counts = new Int32Array(1024);
+  private readonly touchedIds: number[] = [];
+
+  private grow(n: number): void {
+    if (n <= this.stamps.length) return;
+    const size = Math.max(n, this.stamps.length * 2);
+    const s = new Int32Array(size);
+    s.set(this.stamps);
+    this.stamps = s;
+    const c = new Int32Array(size);
+    c.set(this.counts);
+    this.counts = c;
   }
 
   /** Precomputes BM25 weights into typed arrays; no more adds afterwards. */

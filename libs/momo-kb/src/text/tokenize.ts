@@ -98,6 +98,25 @@ export function splitIdentifier(identifier: string): string[] {
 }
 
 const subs: string[] = [];
+const memo = new Map<string, string[]>();
+const MEMO_LIMIT = 200_000;
+
+/** The terms of one word: the whole identifier when it has several sub-tokens, then the stemmed sub-tokens. */
+function wordTerms(word: string): string[] {
+  subs.length = 0;
+  splitInto(word, 0, word.length, subs);
+  const terms: string[] = [];
+  if (subs.length > 1) {
+    let whole = '';
+    for (const s of subs) whole += s;
+    terms.push(whole);
+  }
+  for (const s of subs) {
+    if (s.length < 2 || STOP_WORDS.has(s)) continue;
+    terms.push(stem(s));
+  }
+  return terms;
+}
 
 /**
  * Terms of a text for indexing and querying: stemmed sub-tokens of every word, plus the whole
@@ -121,17 +140,15 @@ export function tokenize(text: string, out: string[] = []): string[] {
       while (j < n && text.charCodeAt(j) < 128 && CLASS[text.charCodeAt(j)] !== 0) j++;
     }
     if (j - i <= 64) {
-      subs.length = 0;
-      splitInto(text, i, j, subs);
-      if (subs.length > 1) {
-        let whole = '';
-        for (const s of subs) whole += s;
-        out.push(whole);
+      // code repeats its words: the terms of each distinct word are computed once
+      const word = text.slice(i, j);
+      let terms = memo.get(word);
+      if (terms === undefined) {
+        terms = wordTerms(word);
+        if (memo.size >= MEMO_LIMIT) memo.clear();
+        memo.set(word, terms);
       }
-      for (const s of subs) {
-        if (s.length < 2 || STOP_WORDS.has(s)) continue;
-        out.push(stem(s));
-      }
+      for (let t = 0; t < terms.length; t++) out.push(terms[t]);
     }
     i = j;
   }
