@@ -273,6 +273,34 @@ describe('status (§11.2)', () => {
   });
 });
 
+describe('data status (§11.3)', () => {
+  it('reports committed, uncommitted, not-in-cache and unchanged data like dvc', () => {
+    t = twins({ git: true, init: true });
+    t.each((r) => r.git('commit', '-qm', 'init'));
+    t.gen({ foo: 'foo', bar: 'bar', d: { a: 'a' } });
+    t.run(['add', 'foo', 'bar', 'd']);
+    t.each((r) => {
+      r.git('add', '-A');
+      r.git('commit', '-qm', 'data');
+    });
+    t.gen({ foo: 'foo2', d: { b: 'b' }, baz: 'baz' });
+    t.run(['add', 'baz']);
+    t.each((r) => {
+      rmSync(join(r.root, 'bar'));
+      rmSync(join(r.root, '.dvc/cache/files/md5/ac'), { recursive: true, force: true });
+    });
+    // DVC's lists come out of sets (their order varies run to run): compare them sorted
+    const canon = (v: unknown): unknown =>
+      Array.isArray(v) ? [...v].sort() : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, canon(x)])) : v;
+    for (const args of [['data', 'status', '--json'], ['data', 'status', '--json', '--granular', '--unchanged']]) {
+      const r = t.run(args);
+      expect([args, r.momo.code, canon(JSON.parse(r.momo.stdout))]).toEqual([args, r.dvc.code, canon(JSON.parse(r.dvc.stdout))]);
+    }
+    const text = t.run(['data', 'status', '--granular']);
+    expect(text.momo.stdout.split('\n').sort()).toEqual(text.dvc.stdout.split('\n').sort());
+  });
+});
+
 describe('checkout (§16.7)', () => {
   it('restores, replaces and removes like dvc checkout --force, with the same report', () => {
     t = twins({ git: true, init: true });

@@ -10,6 +10,7 @@ import { define as remove } from './commands/remove.js';
 import { define as gc } from './commands/gc.js';
 import { define as lsFiles } from './commands/ls-files.js';
 import { define as dataSync } from './commands/data-sync.js';
+import { define as data } from './commands/data.js';
 import { define as config } from './commands/config.js';
 import { define as remote } from './commands/remote.js';
 import { define as checkIgnore } from './commands/check-ignore.js';
@@ -24,4 +25,4 @@ import { define as metrics } from './commands/metrics.js';
 export type DefineCommand = (program: Command, io: Io, setCode: (code: number) => void) => void;
 
 /** The command table. Each entry lives in src/commands/<name>.ts. */
-export const COMMANDS: DefineCommand[] = [init, add, status, checkout, commit, remove, gc, lsFiles, dataSync, config, remote, kb, checkIgnore, repro, dag, freeze, stage, params, metrics];
+export const COMMANDS: DefineCommand[] = [init, add, status, checkout, commit, remove, gc, lsFiles, dataSync, data, config, remote, kb, checkIgnore, repro, dag, freeze, stage, params, metrics];

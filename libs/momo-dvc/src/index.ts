@@ -122,3 +122,5 @@ export { pull } from './api/pull.js';
 export type { PullOptions, PullResult } from './api/pull.js';
 export { cloudStatus } from './api/cloud-status.js';
 export type { CloudStatusOptions, CloudStatusResult, CloudState } from './api/cloud-status.js';
+export { dataStatus } from './api/data-status.js';
+export type { DataStatusOptions, DataStatusResult } from './api/data-status.js';
