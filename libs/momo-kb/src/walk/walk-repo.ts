@@ -105,21 +105,16 @@ export function walkRepo(options: WalkRepoOptions): WalkRepoResult {
     if (l) rootLayers.push(l);
   }
   const under = (options.under ?? '').replace(/\/+$/, '');
-  // When walking a sub-directory, ignore files of its ancestors still apply.
+  // When walking a sub-directory, the ignore files of its ancestors (and its own) still apply.
   let layers = rootLayers;
   let startRel = '';
   if (under) {
     const parts = under.split('/');
-    for (let i = 0; i < parts.length; i++) {
-      const rel = parts.slice(0, i + 1).join('/');
-      if (i < parts.length) {
-        const abs = join(options.root, rel);
-        const added: IgnoreLayer[] = [];
-        for (const name of ['.gitignore', '.dvcignore']) {
-          const l = loadIgnoreFile(abs, `${rel}/`, name);
-          if (l) added.push(l);
-        }
-        layers = layers.concat(added);
+    for (let i = 1; i <= parts.length; i++) {
+      const rel = parts.slice(0, i).join('/');
+      for (const name of ['.gitignore', '.dvcignore']) {
+        const l = loadIgnoreFile(join(options.root, rel), `${rel}/`, name);
+        if (l) layers = layers.concat(l);
       }
     }
     startRel = `${under}/`;
