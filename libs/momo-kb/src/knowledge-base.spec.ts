@@ -242,6 +242,10 @@ describe('KnowledgeBase ingestion of a polyglot repo', () => {
     expect(d.dependents).toEqual(['@fx/viewer']);
     expect(d.files.map((f) => f.path)).toContain('libs/geometry/README.md');
     expect(d.sections.map((s) => s.name)).toEqual(['geometry']);
+    expect(d.overview).toBe('# geometry\n\nShapes and the maths to measure them.');
+    // area is imported by the index (re-export) and called from the viewer app
+    expect(d.references['libs/geometry/src/area.ts#area']).toBeGreaterThanOrEqual(2);
+    expect(d.references['libs/geometry/src/shapes.ts#Rectangle']).toBe(0);
     const g = await kb.moduleGraph('@fx/geometry');
     expect(g.module.name).toBe('geometry');
     expect(g.dependents).toEqual([{ name: '@fx/viewer', depth: 1 }]);

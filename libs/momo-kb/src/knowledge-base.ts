@@ -145,6 +145,10 @@ export interface ModuleDescription {
   symbols: CodeSymbol[];
   /** Markdown sections of the module's docs (README, momo.md, docs/). */
   sections: CodeSymbol[];
+  /** Text of the module's `momo.md`, else its README, when indexed ('' otherwise). */
+  overview: string;
+  /** Incoming references (resolved calls and named imports) per public symbol id: a centrality for ordering docs. */
+  references: Record<string, number>;
   /** Direct dependencies and dependents (module names). */
   dependencies: string[];
   dependents: string[];
@@ -709,11 +713,19 @@ export class KnowledgeBase {
         else if (s.exported) symbols.push(s);
       }
     }
+    const link = this.ensureLinked();
+    const references: Record<string, number> = {};
+    for (const sym of symbols) references[sym.id] = link.symbolInDegree.get(sym.id) ?? 0;
+    const prefix = module.root ? `${module.root}/` : '';
+    const overviewPath = ['momo.md', 'README.md', 'readme.md'].map((n) => `${prefix}${n}`).find((p) => this.records.has(p));
+    const overview = overviewPath ? this.records.get(overviewPath)!.chunks.map((c) => c.text).join('\n\n') : '';
     return {
       module,
       files,
       symbols,
       sections,
+      overview,
+      references,
       dependencies: module.dependencies,
       dependents: module.dependents,
       externalDependencies: module.externalDependencies,
