@@ -1,0 +1,16 @@
+export { generateDocs } from './generate-docs.js';
+export type { GenerateDocsOptions, GenerateDocsResult } from './generate-docs.js';
+export { loadDocsInput } from './load-docs-input.js';
+export type { LoadDocsInputOptions } from './load-docs-input.js';
+export { planDocs, sourceRevision, repoPath, GENERATED_MARKER } from './plan-docs.js';
+export type { DocsInput, DocsFile, PlanDocsOptions, PlannedDocs } from './plan-docs.js';
+export { writePages } from './write-pages.js';
+export type { WritePagesResult } from './write-pages.js';
+export { computePublicApi, entrySourceCandidates, isTestPath } from './public-api.js';
+export type { ApiFile, PublicApi } from './public-api.js';
+export { computeRelatedModules } from './related-modules.js';
+export type { ChunkVectors, RelatedModule, RelatedModulesOptions } from './related-modules.js';
+export { pageSlug, anchorOf } from './markdown.js';
+export { DOCS_CODES } from './codes.js';
+export type { DocsCode } from './codes.js';
+export type { MetricValue, PipelineOutDoc, PipelineMetricsDoc, PipelineStageDoc, PageResult } from './types.js';
