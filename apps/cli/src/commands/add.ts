@@ -9,11 +9,12 @@ export const define: DefineCommand = (program, io) => {
     .argument('<targets...>', 'input files/directories to add')
     .option('--no-commit', "don't put files/directories into cache")
     .option('--glob', 'allows targets containing shell-style wildcards')
+    .option('-o, --out <path>', 'destination path to put the (external) target into')
     .option('-j, --jobs <n>', 'number of threads for hashing', (v) => Number(v))
     .option('-q, --quiet', 'be quiet')
     .option('-v, --verbose', 'be verbose')
     .action(
-      action('catching', async (targets: string[], flags: { commit: boolean; glob?: boolean; jobs?: number }, cmd) => {
+      action('catching', async (targets: string[], flags: { commit: boolean; glob?: boolean; jobs?: number; out?: string }, cmd) => {
         const { add } = await import('@momo/dvc/api/add');
         const g = globals(cmd);
         const progress = progressPrinter(io, g.quiet);
@@ -23,6 +24,7 @@ export const define: DefineCommand = (program, io) => {
           targets,
           noCommit: !flags.commit,
           glob: flags.glob,
+          out: flags.out,
           jobs: flags.jobs,
           onProgress: progress ? (e) => progress(`Adding ${e.target}`, e.done, e.total) : undefined,
         });

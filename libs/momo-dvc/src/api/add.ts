@@ -23,6 +23,11 @@ export interface AddOptions extends RepoOptions {
   glob?: boolean;
   /** hashing threads (default: cores) */
   jobs?: number;
+  /**
+   * `-o/--out`: copy one target (a file or directory anywhere, e.g. outside the repo) to this
+   * path inside the repo and track it there
+   */
+  out?: string;
   /** files hashed so far / total, per target */
   onProgress?: (event: { target: string; done: number; total: number }) => void;
 }
@@ -71,7 +76,8 @@ interface Plan {
 export async function add(opts: AddOptions): Promise<AddResult> {
   return withOperation('add', () =>
     Repo.withRepo(opts, 'write', async (repo) => {
-      const targets = opts.glob ? expandGlobs(repo, opts.cwd, opts.targets) : opts.targets;
+      let targets = opts.glob ? expandGlobs(repo, opts.cwd, opts.targets) : opts.targets;
+      if (opts.out !== undefined) targets = [importToOut(repo, opts.cwd, targets, opts.out)];
       const index = loadIndex(repo);
       const plans = targets.map((t) => planTarget(repo, opts.cwd, t, index.outs));
       checkPlans(repo, plans, index.outs);
@@ -95,6 +101,36 @@ export async function add(opts: AddOptions): Promise<AddResult> {
       return result;
     }),
   );
+}
+
+/**
+ * `add -o`: brings external data to `out` in the workspace (dvc/repo/add.py with `out`): one
+ * target only, the destination's directory must exist, nothing is overwritten. The copy goes to a
+ * temp sibling first and is renamed into place, so an interrupted add leaves no half copy.
+ */
+function importToOut(repo: Repo, cwd: string, targets: string[], out: string): string {
+  if (targets.length !== 1) {
+    throw dvcError('USAGE_INVALID', "multiple targets can't be used with --out", { hint: 'run one `momo add <source> -o <dest>` per source' });
+  }
+  const src = resolve(cwd, targets[0]);
+  const dest = resolve(cwd, out);
+  if (!fs.existsSync(src)) throw dvcError('TARGET_NOT_FOUND', `output '${targets[0]}' does not exist`, { hint: 'check the source path' });
+  const destDir = dirname(dest);
+  if (!fs.existsSync(destDir)) {
+    throw dvcError('TARGET_NOT_FOUND', `stage working dir '${destDir}' does not exist`, { hint: `create it first: mkdir -p ${relative(cwd, destDir) || '.'}` });
+  }
+  const rel = relative(repo.root, dest);
+  if (rel.startsWith('..') || resolve(rel) === rel) {
+    throw dvcError('PATH_OUTSIDE_REPO', `Cached output(s) outside of DVC project: ${out}.`, { hint: 'choose a destination inside the repository' });
+  }
+  if (fs.existsSync(dest)) {
+    throw dvcError('OUTPUT_EXISTS', `'${out}' already exists`, { hint: 'remove it or choose another destination' });
+  }
+  const tmp = join(destDir, `.${basename(dest)}.${process.pid}.momo.tmp`);
+  fs.rmSync(tmp, { recursive: true, force: true });
+  fs.cpSync(src, tmp, { recursive: true, dereference: true });
+  fs.renameSync(tmp, dest);
+  return dest;
 }
 
 function planTarget(repo: Repo, cwd: string, target: string, outs: TrackedOut[]): Plan {

@@ -34,6 +34,7 @@ export const CODES = {
   OUTPUT_IS_DVCFILE: 'an output would be a DVC file',
   OUTPUT_TRACKED_BY_SCM: 'an output is already tracked by git',
   OUTPUT_NOT_FOUND: 'an output does not exist in the workspace',
+  OUTPUT_EXISTS: 'add -o would overwrite an existing path',
   // cache and checkout
   CACHE_OBJECT_MISSING: 'an object is not in the cache',
   CACHE_OBJECT_CORRUPTED: 'an object in the cache does not match its hash',
