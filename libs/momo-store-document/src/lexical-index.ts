@@ -64,6 +64,8 @@ export class LexicalIndex {
   private ordinalOf = new Map<string, number>();
   private idOf: string[] = [];
   private docTerms: Array<Postings[] | null> = [];
+  /** Term frequencies parallel to docTerms (to score a few documents without walking postings). */
+  private docTfs: Array<Int32Array | null> = [];
   private lengths: number[] = [];
   private alive = new Uint8Array(16);
   private liveCount = 0;
@@ -110,6 +112,9 @@ export class LexicalIndex {
       }
     }
     this.docTerms.push(list);
+    const tfs = new Int32Array(list.length);
+    for (let i = 0; i < list.length; i++) tfs[i] = list[i].tfs[list[i].length - 1];
+    this.docTfs.push(tfs);
     this.lengths.push(tokens.length);
     this.liveCount++;
     this.totalLength += tokens.length;
@@ -127,6 +132,7 @@ export class LexicalIndex {
       if (p.dead > 32 && p.dead * 2 > p.length) p.compact(this.alive);
     }
     this.docTerms[ord] = null;
+    this.docTfs[ord] = null;
     this.liveCount--;
     this.totalLength -= this.lengths[ord];
     // Renumber when most ordinals are dead, so memory tracks the live set.
@@ -139,6 +145,7 @@ export class LexicalIndex {
     this.ordinalOf = new Map();
     this.idOf = [];
     this.docTerms = [];
+    this.docTfs = [];
     this.lengths = [];
     this.alive = new Uint8Array(16);
     this.liveCount = 0;
@@ -149,12 +156,14 @@ export class LexicalIndex {
     const map = new Int32Array(this.idOf.length).fill(-1);
     const idOf: string[] = [];
     const docTerms: Array<Postings[] | null> = [];
+    const docTfs: Array<Int32Array | null> = [];
     const lengths: number[] = [];
     for (let o = 0; o < this.idOf.length; o++) {
       if (!this.alive[o]) continue;
       map[o] = idOf.length;
       idOf.push(this.idOf[o]);
       docTerms.push(this.docTerms[o]);
+      docTfs.push(this.docTfs[o]);
       lengths.push(this.lengths[o]);
     }
     for (const [term, p] of this.terms) {
@@ -167,6 +176,7 @@ export class LexicalIndex {
     }
     this.idOf = idOf;
     this.docTerms = docTerms;
+    this.docTfs = docTfs;
     this.lengths = lengths;
     this.alive = new Uint8Array(Math.max(16, idOf.length * 2));
     this.alive.fill(1, 0, idOf.length);
@@ -189,14 +199,27 @@ export class LexicalIndex {
    * summed in sorted term order so every driver adds in the same order).
    * Returns the best `limit` hits with score >= threshold that `accept` allows, best first, ties by id.
    */
-  search(queryTerms: readonly string[], options: { limit: number; threshold: number; accept?: (id: string) => boolean }): ScoredOrdinal[] {
+  search(
+    queryTerms: readonly string[],
+    options: { limit: number; threshold: number; accept?: (id: string) => boolean; only?: ReadonlySet<string> },
+  ): ScoredOrdinal[] {
     const unique = [...new Set(queryTerms)].sort();
     if (this.liveCount === 0 || unique.length === 0 || options.limit <= 0) return [];
     const n = this.liveCount;
     const avg = this.totalLength / n || 1;
     if (this.scores.length < this.idOf.length) this.scores = new Float64Array(Math.max(this.idOf.length, this.scores.length * 2));
-    const scores = this.scores;
     const norms = this.lengthNorms(avg);
+    const only = options.only;
+    if (only) {
+      // Few allowed documents: score them directly from their own term lists when that touches fewer
+      // entries than walking the query terms' postings. Terms are added in the same sorted order as
+      // the postings walk, so the scores are the same bits either way.
+      const postings = unique.map((t) => this.terms.get(t)).filter((p): p is Postings => p !== undefined && p.df > 0);
+      let walk = 0;
+      for (const p of postings) walk += p.length;
+      if (only.size * 64 < walk) return this.scoreDirect(only, postings, n, norms, options);
+    }
+    const scores = this.scores;
     const alive = this.alive;
     const touched: number[] = [];
     for (const term of unique) {
@@ -219,7 +242,41 @@ export class LexicalIndex {
     for (const ord of touched) {
       const s = scores[ord];
       scores[ord] = 0;
-      if (s > 0 && s >= options.threshold && heap.wouldAccept(s, ord) && (!options.accept || options.accept(this.idOf[ord]))) heap.push(s, ord);
+      if (
+        s > 0 &&
+        s >= options.threshold &&
+        heap.wouldAccept(s, ord) &&
+        (!only || only.has(this.idOf[ord])) &&
+        (!options.accept || options.accept(this.idOf[ord]))
+      ) {
+        heap.push(s, ord);
+      }
+    }
+    return heap.drain();
+  }
+
+  private scoreDirect(
+    only: ReadonlySet<string>,
+    postings: Postings[],
+    n: number,
+    norms: Float64Array,
+    options: { limit: number; threshold: number; accept?: (id: string) => boolean },
+  ): ScoredOrdinal[] {
+    const idfs = postings.map((p) => bm25Idf(n, p.df));
+    const heap = new TopK(options.limit, (o) => this.idOf[o]);
+    for (const id of only) {
+      const ord = this.ordinalOf.get(id);
+      if (ord === undefined) continue;
+      const terms = this.docTerms[ord]!;
+      const tfs = this.docTfs[ord]!;
+      let score = 0;
+      for (let q = 0; q < postings.length; q++) {
+        const i = terms.indexOf(postings[q]);
+        if (i < 0) continue;
+        const tf = tfs[i];
+        score += (idfs[q] * (tf * (BM25_K1 + 1))) / (tf + norms[ord]);
+      }
+      if (score > 0 && score >= options.threshold && heap.wouldAccept(score, ord) && (!options.accept || options.accept(id))) heap.push(score, ord);
     }
     return heap.drain();
   }

@@ -340,13 +340,9 @@ export async function createDuckDbDocumentStore(options: DuckDbDocumentStoreOpti
         const m = await ensureModel();
         if (m.docs) {
           const docs = m.docs;
-          const narrowed = m.filters?.candidates(node);
-          const accept = node
-            ? narrowed
-              ? (id: string) => narrowed.has(id) && matchesFilter(node, docs.get(id)!)
-              : (id: string) => matchesFilter(node, docs.get(id)!)
-            : undefined;
-          return m.index.search(terms, { limit, threshold, accept }).map((h): DocumentSearchHit => {
+          const only = m.filters?.candidates(node);
+          const accept = node ? (id: string) => matchesFilter(node, docs.get(id)!) : undefined;
+          return m.index.search(terms, { limit, threshold, accept, only }).map((h): DocumentSearchHit => {
             const id = m.index.idAt(h.ordinal);
             return { id, score: h.score, document: copyDocument(docs.get(id)!) };
           });

@@ -108,13 +108,9 @@ export function createMemoryDocumentStore(): DocumentStore {
       }
       const { limit, threshold } = resolveSearchOptions(options);
       const node = parseFilter(options.filters);
-      const narrowed = filterIndex.candidates(node);
-      const accept = node
-        ? narrowed
-          ? (id: string) => narrowed.has(id) && matchesFilter(node, docs.get(id)!)
-          : (id: string) => matchesFilter(node, docs.get(id)!)
-        : undefined;
-      return index.search(tokenize(query), { limit, threshold, accept }).map((h) => {
+      const only = filterIndex.candidates(node);
+      const accept = node ? (id: string) => matchesFilter(node, docs.get(id)!) : undefined;
+      return index.search(tokenize(query), { limit, threshold, accept, only }).map((h) => {
         const id = index.idAt(h.ordinal);
         return { id, score: h.score, document: copyDocument(docs.get(id)!) };
       });
