@@ -46,6 +46,7 @@ describe('KnowledgeBase ingestion of a polyglot repo', () => {
     expect([...new Set(paths)].sort()).toEqual([
       'apps/viewer/src/main.ts',
       'docs/guide.md',
+      'libs/colors/src/index.ts',
       'libs/geometry/README.md',
       'libs/geometry/src/area.ts',
       'libs/geometry/src/broken.ts',
@@ -100,12 +101,14 @@ describe('KnowledgeBase ingestion of a polyglot repo', () => {
     const modules = kb.getModules();
     expect(modules.map((m) => [m.name, m.root, m.kind, m.source, m.language])).toEqual([
       ['@fx/viewer', 'apps/viewer', 'app', 'package.json', 'typescript'],
+      ['colors', 'libs/colors', 'lib', 'nx', 'typescript'],
       ['geometry', 'libs/geometry', 'lib', 'nx', 'typescript'],
       ['momo-stats', 'libs/python/momo-stats', 'lib', 'pyproject.toml', 'python'],
       ['scripts', 'tools/scripts', 'package', 'momo.md', 'python'],
     ]);
     const viewer = modules.find((m) => m.name === '@fx/viewer')!;
-    expect(viewer.dependencies).toEqual(['geometry']);
+    // '@fx/colors' has no package.json: it resolves through tsconfig.base.json `paths`
+    expect(viewer.dependencies).toEqual(['colors', 'geometry']);
     expect(viewer.externalDependencies).toEqual(['chalk']);
     expect(modules.find((m) => m.name === 'geometry')!.dependents).toEqual(['@fx/viewer']);
     expect(modules.find((m) => m.name === 'momo-stats')).toMatchObject({ externalDependencies: ['numpy'], description: 'Small statistics helpers' });
@@ -115,6 +118,7 @@ describe('KnowledgeBase ingestion of a polyglot repo', () => {
     const graph = await kb.getGraph();
     const imports = await graph.listEdges({ kind: 'imports' });
     expect(imports.map((e) => `${e.from} -> ${e.to}`)).toEqual([
+      'file:apps/viewer/src/main.ts -> file:libs/colors/src/index.ts',
       'file:apps/viewer/src/main.ts -> file:libs/geometry/src/index.ts',
       'file:libs/geometry/src/area.ts -> file:libs/geometry/src/shapes.ts',
       'file:libs/geometry/src/index.ts -> file:libs/geometry/src/area.ts',

@@ -24,6 +24,7 @@ import { runParsePool, type ParseTask } from './ingest/parse-pool.js';
 import { processFile, type FileRecord, type ProcessOutcome, type ProcessSettings } from './ingest/process-file.js';
 import { createModuleLocator, detectModules, type ModuleCandidate } from './modules/detect-modules.js';
 import { loadPythonParser } from './parse/parse-python.js';
+import { readPathAliases, type PathAlias } from './resolve/read-path-aliases.js';
 import { chunkRecord, DEFAULT_RANK_WEIGHTS, HybridSearch, type ChunkSignals, type RankedDocumentInput, type RankWeights } from './search/hybrid-search.js';
 import { matchesFilter } from './search/match-filter.js';
 import type { Chunk, CodeSymbol, KbLanguage, KbModule, SearchHit, SkipReport } from './types.js';
@@ -232,6 +233,8 @@ export class KnowledgeBase {
   private graphsDir: string | undefined;
   /** Approximate (HNSW) vector index over the chunks, when built or loaded with `vectorIndex: 'hnsw'`. */
   private annStore: VectorStore | undefined;
+  /** tsconfig `paths` of the root, read at each ingest (and kept in the export for re-linking). */
+  private pathAliases: PathAlias[] = [];
   private annIndexOf: Map<string, number> | undefined;
   /** Vectors read by {@link load}: chunk id -> vector (used when the chunk set matches). */
   private preloadedVectors: { embedderId: string; ids: string[]; data: Float32Array; dimension: number } | undefined;
@@ -320,6 +323,7 @@ export class KnowledgeBase {
       });
     }
     this.refreshModules();
+    this.pathAliases = readPathAliases(this.root);
     const locate = createModuleLocator(this.candidates);
 
     const skipped = walk.skipped;
@@ -477,7 +481,7 @@ export class KnowledgeBase {
   private ensureLinked(): LinkResult {
     if (!this.link) {
       const locate = createModuleLocator(this.candidates);
-      this.link = linkKnowledge({ records: this.sortedRecords(), candidates: this.candidates, locate });
+      this.link = linkKnowledge({ records: this.sortedRecords(), candidates: this.candidates, locate, aliases: this.pathAliases });
     }
     return this.link;
   }
@@ -852,6 +856,7 @@ export class KnowledgeBase {
       vectors: this.vectorsDir ? toPosix(relative(target, this.vectorsDir)) : null,
       graphs: this.graphsDir ? toPosix(relative(target, this.graphsDir)) : null,
       module_manifests: [...this.manifests].sort(cmp),
+      path_aliases: this.pathAliases,
     };
     const files = exportKnowledgeFiles({
       dir: target,
@@ -886,6 +891,7 @@ export class KnowledgeBase {
     kb.records = data.records;
     for (const m of data.manifests) kb.manifests.add(m);
     kb.candidates = data.candidates;
+    kb.pathAliases = data.manifest.path_aliases ?? [];
     for (const c of data.candidates) if (c.source === 'ingest') kb.forcedModules.set(c.root, c);
     kb.skipped = data.skipped;
     kb.scopedSkips.set('', data.skipped);

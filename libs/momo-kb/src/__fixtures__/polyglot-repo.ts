@@ -9,6 +9,8 @@ export function polyglotTree(): FileTree {
   return {
     'package.json': JSON.stringify({ name: 'fixture-monorepo', private: true, workspaces: ['libs/*', 'apps/*'] }, null, 2),
     'nx.json': '{}\n',
+    // Nx-style path aliases, with the comments tsconfig files allow
+    'tsconfig.base.json': '{\n  // shared compiler options\n  "compilerOptions": {\n    "baseUrl": ".",\n    "paths": { "@fx/colors": ["libs/colors/src/index.ts"] }\n  }\n}\n',
     '.gitignore': 'dist/\n*.log\nsecret/\n',
     '.dvcignore': 'data/raw/\n',
     'debug.log': 'noise\n',
@@ -17,6 +19,10 @@ export function polyglotTree(): FileTree {
     node_modules: { leftpad: { 'index.js': 'module.exports = (s) => s;\n' } },
     'logo.png': Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0]),
     libs: {
+      colors: {
+        'project.json': JSON.stringify({ name: 'colors', projectType: 'library' }, null, 2),
+        src: { 'index.ts': '/** The red of the brand palette. */\nexport const RED = "#d00";\n' },
+      },
       geometry: {
         'project.json': JSON.stringify({ name: 'geometry', projectType: 'library', sourceRoot: 'libs/geometry/src' }, null, 2),
         'package.json': JSON.stringify({ name: '@fx/geometry', main: 'dist/index.js', types: 'dist/index.d.ts' }, null, 2),
@@ -103,11 +109,12 @@ export function polyglotTree(): FileTree {
         src: {
           'main.ts': [
             "import { area, Circle } from '@fx/geometry';",
+            "import { RED } from '@fx/colors';",
             "import chalk from 'chalk';",
             '',
             '/** Renders the area of a circle of radius r as a label. */',
             'export function renderArea(r: number): string {',
-            '  return chalk.bold(`area=${area(new Circle(r))}`);',
+            '  return chalk.hex(RED).bold(`area=${area(new Circle(r))}`);',
             '}',
             '',
           ].join('\n'),

@@ -36,6 +36,8 @@ export interface KbManifest {
   graphs: string | null;
   /** Repo-relative paths of the manifests modules were detected from (package.json, project.json, ...). */
   module_manifests: string[];
+  /** Root tsconfig `paths` aliases with repo-relative targets (used when a loaded KB re-links). */
+  path_aliases: Array<{ pattern: string; targets: string[] }>;
 }
 
 /** One line of `files.jsonl`. */

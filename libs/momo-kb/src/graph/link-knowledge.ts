@@ -1,5 +1,6 @@
 import type { FileRecord } from '../ingest/process-file.js';
 import type { ModuleCandidate } from '../modules/detect-modules.js';
+import type { PathAlias } from '../resolve/read-path-aliases.js';
 import { createImportResolver } from '../resolve/resolve-imports.js';
 import type { CodeSymbol, KbModule } from '../types.js';
 
@@ -37,10 +38,12 @@ export function linkKnowledge(args: {
   records: Map<string, FileRecord>;
   candidates: ModuleCandidate[];
   locate: (path: string) => string;
+  /** tsconfig `paths` aliases of the root. */
+  aliases?: PathAlias[];
 }): LinkResult {
   const { records, candidates, locate } = args;
   const paths = [...records.keys()].sort(cmp);
-  const resolver = createImportResolver(paths, candidates, locate);
+  const resolver = createImportResolver(paths, candidates, locate, args.aliases ?? []);
   const deps = new Map<string, Set<string>>();
   const externals = new Map<string, Set<string>>();
   const declared = new Map(candidates.map((c) => [c.name, new Set(c.declaredDependencies.map((d) => d.toLowerCase().replace(/_/g, '-')))]));

@@ -1,6 +1,7 @@
 import { builtinModules } from 'node:module';
 import { posix } from 'node:path';
 import type { ImportRef, KbLanguage } from '../types.js';
+import { expandPathAlias, type PathAlias } from './read-path-aliases.js';
 
 const TS_EXTS = ['.ts', '.tsx', '.d.ts', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
 const JS_TO_TS: Record<string, string[]> = {
@@ -43,8 +44,14 @@ export function packageNameOf(spec: string): string {
  * bare specifiers through workspace package names and their entry points, `dist/` mapped back to
  * `src/`). Python imports resolve relative (`from .x import y`) and absolute dotted names through
  * the package layout (`__init__.py` chains, `src/` layouts). Markdown links resolve to files.
+ * Bare TypeScript specifiers go through the root tsconfig `paths` aliases first.
  */
-export function createImportResolver(files: Iterable<string>, modules: ResolverModule[], locate: (path: string) => string): ImportResolver {
+export function createImportResolver(
+  files: Iterable<string>,
+  modules: ResolverModule[],
+  locate: (path: string) => string,
+  aliases: PathAlias[] = [],
+): ImportResolver {
   const fileSet = new Set(files);
   const aliasToModule = new Map<string, ResolverModule>();
   for (const m of modules) {
@@ -185,7 +192,14 @@ export function createImportResolver(files: Iterable<string>, modules: ResolverM
       } else if (!spec.startsWith('node:') && !NODE_BUILTINS.has(spec)) {
         const pkg = packageNameOf(spec);
         const m = aliasToModule.get(pkg);
-        if (m) {
+        // tsconfig `paths` first: Nx libraries are often imported by an alias with no package.json
+        for (const target of expandPathAlias(aliases, spec)) {
+          resolvedPath = tryTsFile(normalize(target));
+          if (resolvedPath) break;
+        }
+        if (resolvedPath) {
+          // resolved through a path alias; the module follows from the file
+        } else if (m) {
           resolvedModule = m.name;
           const sub = spec.slice(pkg.length).replace(/^\//, '');
           if (sub) {
