@@ -124,3 +124,6 @@ export { cloudStatus } from './api/cloud-status.js';
 export type { CloudStatusOptions, CloudStatusResult, CloudState } from './api/cloud-status.js';
 export { dataStatus } from './api/data-status.js';
 export type { DataStatusOptions, DataStatusResult } from './api/data-status.js';
+// dvc.api counterpart (get_url/open/read) and data bundles (momo kb freeze)
+export { getUrl, open, read, resolveData, writeDataBundle, verifyDataBundle, canonicalJson, DATA_BUNDLE_MANIFEST, DATA_BUNDLE_FORMAT, DVC_API_CODES } from './api/dvc-api.js';
+export type { DvcApiOptions, DvcOpenOptions, ResolvedData, ResolvedFile, DataBundleManifest, WriteDataBundleOptions, WriteDataBundleResult, BundleProblem, VerifyDataBundleResult } from './api/dvc-api.js';
