@@ -91,8 +91,8 @@ async function pushTo(repo: Repo, remote: Remote, groups: ObjectGroup[], result:
   // 1. which objects does the remote have? `.dir` objects first: one present vouches for its files
   const dirs = groups.filter((g) => g.dir);
   const dirHave = dirs.length ? await remote.existsMany(dirs.map((g) => remotePath(g.dir!)), { jobs }) : [];
-  const todo = groups.filter((g) => !g.dir || !dirHave[dirs.indexOf(g)]);
-  const fileObjs = uniq(todo.flatMap((g) => g.files));
+  const pending = groups.filter((g) => !g.dir || !dirHave[dirs.indexOf(g)]);
+  const fileObjs = uniq(pending.flatMap((g) => g.files));
   const have = new Set<string>();
   const answers = fileObjs.length ? await remote.existsMany(fileObjs.map(remotePath), { jobs }) : [];
   fileObjs.forEach((o, i) => answers[i] && have.add(key(o)));
@@ -103,7 +103,7 @@ async function pushTo(repo: Repo, remote: Remote, groups: ObjectGroup[], result:
   const send = uploads.filter((o) => local(o));
   let done = 0;
   let bytes = 0;
-  const total = send.length + todo.filter((g) => g.dir).length;
+  const total = send.length + pending.filter((g) => g.dir).length;
   const failedKeys = new Set<string>();
   const { settleLimit } = await import('@momo/remotes');
   const batch = await settleLimit(send, jobs, async (o) => {
@@ -119,7 +119,7 @@ async function pushTo(repo: Repo, remote: Remote, groups: ObjectGroup[], result:
   for (const o of missing) result.missing.push({ md5: o.md5, legacy: o.legacy });
   const missingKeys = new Set(missing.map(key));
   // 3. a `.dir` goes up only when every file it lists is on the remote now
-  for (const g of todo) {
+  for (const g of pending) {
     if (!g.dir) continue;
     if (g.manifestUnknown) {
       result.missing.push({ md5: g.dir.md5, legacy: g.dir.legacy });
