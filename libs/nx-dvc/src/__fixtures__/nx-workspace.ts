@@ -43,7 +43,7 @@ export function linkNodeModules(root: string): void {
     if (name === '.bin' || name === '.package-lock.json') continue;
     symlinkSync(join(src, name), join(dst, name));
   }
-  for (const name of readdirSync(join(src, '.bin'))) symlinkSync(join(src, '.bin', name), join(dst, '.bin', name));
+  for (const name of readdirSync(join(src, '.bin'))) if (name !== 'momo') symlinkSync(join(src, '.bin', name), join(dst, '.bin', name));
   symlinkSync(MOMO_CLI, join(dst, '.bin', 'momo'));
 }
 
