@@ -215,4 +215,23 @@ export const define: DefineCommand = (program, io) => {
         await base.close();
       }),
     );
+
+  kb.command('freeze')
+    .description('Freeze the knowledge base as recorded in git at --rev into a verified bundle with a manifest, for an installer')
+    .requiredOption('--rev <rev>', 'git revision (tag) whose dvc.lock / .dvc files record the knowledge base, e.g. v1.0.0')
+    .requiredOption('-o, --out <dir>', 'bundle directory (replaced when it already holds a bundle)')
+    .option('--kb <path>', 'the knowledge-base output (repo-relative)', `${DEFAULT_KB_OUT}/knowledge-base`)
+    .option('-r, --remote <name>', 'remote to take objects from when the cache lacks them (default: the default remote)')
+    .option('--json', 'print the bundle manifest summary as JSON')
+    .action(
+      action('catching', async (flags: { rev: string; out: string; kb: string; remote?: string; json?: boolean }, cmd) => {
+        const { freezeKnowledgeBase } = await import('./kb-freeze.js');
+        const res = await freezeKnowledgeBase({ cwd: io.cwd, env: io.env, rev: flags.rev, out: flags.out, kb: flags.kb, remote: flags.remote });
+        if (flags.json) {
+          io.out(`${JSON.stringify({ dir: res.dir, source: res.manifest.source, momo_version: res.manifest.momo_version, outs: res.manifest.outs, files: res.manifest.files.length, bytes: res.bytes, fromCache: res.fromCache, fromRemote: res.fromRemote }, null, 2)}\n`);
+        } else if (!globals(cmd).quiet) {
+          io.err(`Froze ${res.manifest.outs.map((o) => o.path).join(', ')} at ${flags.rev} (${res.manifest.source.commit.slice(0, 12)}): ${res.manifest.files.length} files, ${res.bytes} bytes verified (${res.fromCache} from the cache, ${res.fromRemote} from the remote) into ${flags.out}\n`);
+        }
+      }),
+    );
 };
