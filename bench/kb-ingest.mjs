@@ -14,7 +14,7 @@
  *     weights on the dev half by coordinate ascent before testing.
  *
  * Usage: npx tsc -b libs/momo-kb && node bench/kb-ingest.mjs [--root DIR] [--all-languages]
- *        [--queries N] [--jobs N] [--tune] [--annotated-only] [--ingest-only] [--json FILE]
+ *        [--queries N] [--jobs N] [--chunk-size N] [--tune] [--annotated-only] [--ingest-only] [--json FILE]
  */
 import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -55,7 +55,8 @@ const pct = (xs, p) => {
 const round = (x, d = 3) => Math.round(x * 10 ** d) / 10 ** d;
 const log = (...m) => console.error(...m);
 
-const baseOptions = { root, includeVendored: true, includeGenerated: true, languages, jobs };
+const chunkSize = flag('--chunk-size') ? Number(flag('--chunk-size')) : undefined;
+const baseOptions = { root, includeVendored: true, includeGenerated: true, languages, jobs, chunkSize };
 const results = { root, languages: languages ?? 'all', machine: { cpus: (await import('node:os')).availableParallelism(), loadavg: (await import('node:os')).loadavg().map((x) => round(x, 2)) } };
 
 // ------------------------------------------------------------------ 1. ingest throughput
