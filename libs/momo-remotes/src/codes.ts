@@ -20,4 +20,5 @@ export const REMOTE_ERROR_CODES = {
   DEPENDENCY_MISSING: 'the optional package a driver needs is not installed',
 } as const;
 
+/** One of the codes this package raises. */
 export type RemoteErrorCode = keyof typeof REMOTE_ERROR_CODES;
