@@ -375,6 +375,11 @@ describe('KnowledgeBase artifacts', () => {
     const third = await loaded.ingest();
     expect(third.parsedPaths).toEqual(['libs/python/momo-stats/momo_stats/util.py']);
     expect(third.removed).toBe(0);
+
+    // other chunking params make every old parse stale
+    const rechunked = await KnowledgeBase.load(join(repo.root, 'kb'), { root: repo.root, chunkSize: 400, overlap: 50 });
+    const fourth = await rechunked.ingest();
+    expect(fourth.parsed).toBe(fourth.files);
   });
 
   it('fails with a typed error on a missing directory or a missing export', async () => {

@@ -372,11 +372,13 @@ export class KnowledgeBase {
     let pooled = false;
     const hasPython = walk.files.some((f) => f.language === 'python');
     const pythonParser = hasPython ? await loadPythonParser() : undefined;
+    // parses made with other params (a load with overridden chunk_size, ...) are not reused
+    const previousOf = (path: string) => (this.reuseParses ? this.records.get(path) : undefined);
     const inline = (t: { path: string; abs: string; language: KbLanguage; module: string }) =>
-      processFile({ path: t.path, abs: t.abs, language: t.language, module: t.module, settings: this.settings, previous: this.records.get(t.path), pythonParser });
+      processFile({ path: t.path, abs: t.abs, language: t.language, module: t.module, settings: this.settings, previous: previousOf(t.path), pythonParser });
     if (jobs > 1 && toParse >= (this.opts.parallelThreshold ?? 400)) {
       const tasks: ParseTask[] = walk.files.map((f) => {
-        const prev = this.records.get(f.path);
+        const prev = previousOf(f.path);
         return {
           path: f.path,
           abs: f.abs,
@@ -389,6 +391,7 @@ export class KnowledgeBase {
       pooled = await runParsePool(tasks, jobs, inline, (r) => handle(r.path, r.outcome));
     }
     if (!pooled) for (const f of walk.files) handle(f.path, inline({ ...f, module: locate(f.path) }));
+    if (!rel) this.reuseParses = true;
     parsedPaths.sort(cmp);
     problems.sort((x, y) => cmp(x.path, y.path) || x.line - y.line);
     failures.sort((x, y) => cmp(x.path, y.path));
@@ -435,6 +438,8 @@ export class KnowledgeBase {
   }
 
   private scopedSkips = new Map<string, SkipReport>();
+  /** False after a load whose params differ from the export's: every file is parsed again. */
+  private reuseParses = true;
 
   private mergeSkips(report: SkipReport, scope: string): void {
     // one report per ingested scope; a scope inside another replaces its part of the count only
@@ -889,6 +894,12 @@ export class KnowledgeBase {
       holdOutDocComments: options.holdOutDocComments ?? p.hold_out_doc_comments,
     });
     kb.records = data.records;
+    const now = kb.describeParams();
+    kb.reuseParses =
+      now.chunk_size === p.chunk_size &&
+      now.overlap === p.overlap &&
+      now.max_file_bytes === p.max_file_bytes &&
+      now.hold_out_doc_comments === p.hold_out_doc_comments;
     for (const m of data.manifests) kb.manifests.add(m);
     kb.candidates = data.candidates;
     kb.pathAliases = data.manifest.path_aliases ?? [];
