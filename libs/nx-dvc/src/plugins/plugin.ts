@@ -68,10 +68,15 @@ export function readPipelineMemo(workspaceRoot: string, file: string): PipelineI
   return info;
 }
 
+/** File-system facts for target inputs, asked once per path per run. */
 function kindOfIn(workspaceRoot: string): PathKind {
+  const seen = new Map<string, 'file' | 'dir' | undefined>();
   return (path) => {
+    if (seen.has(path)) return seen.get(path);
     const st = statSync(join(workspaceRoot, path), { throwIfNoEntry: false });
-    return st ? (st.isDirectory() ? 'dir' : 'file') : undefined;
+    const kind = st ? (st.isDirectory() ? 'dir' : 'file') : undefined;
+    seen.set(path, kind);
+    return kind;
   };
 }
 
@@ -161,15 +166,23 @@ export function readWorkspacePipelines(workspaceRoot: string, files: readonly st
 export function computeNodes(workspaceRoot: string, ws: WorkspacePipelines, options: NormalizedPluginOptions): CreateNodesResultArray {
   const groups = cyclicGroups(ws.edges);
   const kindOf = kindOfIn(workspaceRoot);
+  const edgesFrom = new Map<string, StageEdge[]>();
+  for (const e of ws.edges) {
+    const list = edgesFrom.get(e.from.file);
+    if (list) list.push(e);
+    else edgesFrom.set(e.from.file, [e]);
+  }
+  const rootOfName = new Map([...ws.names].map(([root, name]) => [name, root]));
   const results: CreateNodesResultArray = [];
   for (const pipeline of ws.pipelines) {
     const root = pipeline.dir;
+    const group = groups.get(root);
     const targets = buildProjectTargets({
       projectRoot: root,
       pipeline,
-      edges: ws.edges.filter((e) => e.from.file === pipeline.file),
+      edges: edgesFrom.get(pipeline.file) ?? [],
       projectNameOf: (r) => ws.names.get(r),
-      cyclicWith: new Set([...(groups.get(root) ?? [])].filter((r) => r !== root).map((r) => ws.names.get(r)!)),
+      cyclicWith: { has: (name) => group !== undefined && group.has(rootOfName.get(name) ?? '\0') },
       options,
       kindOf,
     });

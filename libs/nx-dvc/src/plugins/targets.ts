@@ -35,10 +35,14 @@ export function tokenPath(path: string, projectRoot: string): string {
   return path === '.' ? '{workspaceRoot}' : `{workspaceRoot}/${path}`;
 }
 
-/** Drops repeated entries, keeping the first of each in place. */
-function dedupe<T>(items: T[]): T[] {
+/** Drops repeated entries (same fileset, or same string), keeping the first of each in place. */
+function dedupe<T extends string | InputDefinition>(items: T[]): T[] {
   const seen = new Map<string, T>();
-  for (const i of items) if (!seen.has(JSON.stringify(i))) seen.set(JSON.stringify(i), i);
+  for (const i of items) {
+    const input = i as string | InputDefinition;
+    const key = typeof input === 'string' ? input : 'fileset' in input ? `f:${input.fileset}:${'includeIgnored' in input ? 1 : 0}` : JSON.stringify(input);
+    if (!seen.has(key)) seen.set(key, i);
+  }
   return [...seen.values()];
 }
 
@@ -89,8 +93,8 @@ export interface BuildTargetsInput {
   edges: readonly StageEdge[];
   /** project name of a dvc.yaml's directory (undefined: not an Nx project) */
   projectNameOf: (root: string) => string | undefined;
-  /** projects whose whole-pipeline targets would form a cycle with this one (left out of dependsOn) */
-  cyclicWith: ReadonlySet<string>;
+  /** names of projects whose whole-pipeline targets would form a cycle with this one (left out of dependsOn) */
+  cyclicWith: { has(name: string): boolean };
   options: NormalizedPluginOptions;
   kindOf: PathKind;
 }
