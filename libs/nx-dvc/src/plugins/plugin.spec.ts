@@ -157,6 +157,18 @@ describe('createNodes', () => {
     expect(project(results, 'libs/b').targets!['dvc-repro'].dependsOn).toBeUndefined();
   });
 
+  it("relates an unexpanded glob dep (the engine's extension) to the outputs it matches", async () => {
+    repo = tmpRepo();
+    repo.gen({
+      'package.json': pkg('root'),
+      'dvc.yaml': 'stages:\n  collect:\n    cmd: cat libs/*/data/* > all\n    deps:\n    - libs/*/data/\n    outs:\n    - all\n',
+      libs: { b: { 'package.json': pkg('b'), 'dvc.yaml': 'stages:\n  features:\n    cmd: x\n    outs:\n    - data/features.json\n' } },
+    });
+    const root = project(await nodes(['dvc.yaml', 'libs/b/dvc.yaml']), '.').targets!;
+    expect(root['dvc-stage-collect'].dependsOn).toEqual([{ projects: ['b'], target: 'dvc-stage-features' }]);
+    expect(root['dvc-stage-collect'].inputs).toContainEqual({ fileset: '{workspaceRoot}/libs/*/data/**/*', includeIgnored: true });
+  });
+
   it('leaves whole-pipeline dependsOn out between projects that read each other, keeping the stage edges', async () => {
     repo = tmpRepo();
     repo.gen({
