@@ -104,7 +104,7 @@ describe('init generator', () => {
     expect(nx.sync?.globalGenerators).toEqual(['@momo/nx-dvc:sync']);
     expect(tree.read('.pre-commit-config.yaml', 'utf-8')).toContain(`entry: ${STALE_CHECK_COMMAND}\n`);
     expect(tree.read('deployment/.dvc/config', 'utf-8')).toBe(
-      "[core]\n    no_scm = True\n    remote = local-cache\n[cache]\n    dir = ~/.momo/cache\n['remote \"local-cache\"']\n    url = ~/.momo/data\n",
+      "[core]\n    no_scm = True\n    remote = \"\"\n[cache]\n    dir = ~/.momo/cache\n['remote \"local-cache\"']\n    url = ~/.momo/data\n",
     );
     const notes = tree.read('CLAUDE.md', 'utf-8')!;
     expect(notes.startsWith('# MomoAI\n\nSome notes.\n\n### DVC MLOps Commands\n')).toBe(true);
@@ -220,9 +220,9 @@ describe('init generator against real DVC and momo', () => {
     expect(cfg.stdout.split('\n').filter(Boolean).sort()).toEqual([
       `cache.dir=${home}/.momo/cache`,
       'core.no_scm=True',
-      'core.remote=local-cache',
+      'core.remote=',
       `remote.local-cache.url=${home}/.momo/data`,
     ]);
-    expect(runDvc(join(repo.root, 'deployment'), ['remote', 'list'], { HOME: home }).stdout.split(/\s+/).filter(Boolean)).toEqual(['local-cache', `${home}/.momo/data`, '(default)']);
+    expect(runDvc(join(repo.root, 'deployment'), ['remote', 'list'], { HOME: home }).stdout.split(/\s+/).filter(Boolean)).toEqual(['local-cache', `${home}/.momo/data`]);
   });
 });

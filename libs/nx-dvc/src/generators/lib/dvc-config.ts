@@ -106,9 +106,11 @@ export function readRemotes(text: string, file = '.dvc/config'): { default?: str
 }
 
 /**
- * `deployment/.dvc/config` for local-only mode (the seed's Phase 7.1, corrected): no SCM, the cache
- * in `~/.momo/cache` (`[cache] dir`; the seed's `core.cache` is not a DVC key), and a local remote
- * in `~/.momo/data` as the default so `momo push` backs data up without any network.
+ * `deployment/.dvc/config` for local-only mode (the seed's Phase 7.1, corrected the way momo's own
+ * deployment/.dvc/config is): no SCM, the cache in `~/.momo/cache` (`[cache] dir`: the seed's
+ * `core.cache` is not a DVC key and DVC 3 rejects it), a `local-cache` remote in `~/.momo/data`,
+ * and no default remote (`remote = ""`, the seed's `remote =`): nothing leaves the machine unless
+ * the user names a remote they control.
  */
 export function deploymentConfig(options: { cacheDir?: string; remoteName?: string; remoteUrl?: string } = {}): string {
   const name = options.remoteName ?? 'local-cache';
@@ -117,7 +119,7 @@ export function deploymentConfig(options: { cacheDir?: string; remoteName?: stri
       'core',
       new Map<string, string | boolean>([
         ['no_scm', true],
-        ['remote', name],
+        ['remote', ''],
       ]) as IniWriteTree,
     ],
     ['cache', new Map([['dir', options.cacheDir ?? '~/.momo/cache']]) as IniWriteTree],
