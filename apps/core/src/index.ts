@@ -1,0 +1,18 @@
+export { main, buildProgram, renderError, CORE_VERSION } from './main.js';
+export type { CoreIo } from './main.js';
+export { openCoreKb } from './core-kb.js';
+export type { CoreKb } from './core-kb.js';
+export { UserKb, VAULT_FILE, LOCK_FILE, installVault } from './user-kb/user-kb.js';
+export type { UserKbOptions, UserSource, UserDocument, AddResult } from './user-kb/user-kb.js';
+export { deriveKey, sealVault, openVault, readVaultHeader, writeFileAtomicDurable, DEFAULT_KDF } from './user-kb/vault.js';
+export type { KdfParams, VaultHeader, VaultKey } from './user-kb/vault.js';
+export { readUserFiles, MAX_USER_FILE_BYTES } from './user-kb/read-user-files.js';
+export { searchBoth } from './search-both.js';
+export type { CombinedHit } from './search-both.js';
+export { startServer, statusLabel } from './server.js';
+export type { StartServerOptions, RunningServer } from './server.js';
+export { installNetworkGuard, allowHost, blockedConnections, isLoopback, isNetworkGuardInstalled } from './network-guard.js';
+export { backupUserKb, restoreUserKb, resolveBackupRemote, BACKUP_POINTER } from './backup.js';
+export type { BackupPointer, BackupResult, BackupRemoteOptions } from './backup.js';
+export { CORE_CODES } from './codes.js';
+export type { CoreCode } from './codes.js';
