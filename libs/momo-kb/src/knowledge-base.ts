@@ -877,11 +877,13 @@ export class KnowledgeBase {
 
   /**
    * Loads an exported knowledge base (and its vectors, when the manifest points at them).
-   * `root` defaults to the directory two levels above `dir` (`<root>/data/knowledge-base`).
+   * `root` defaults to the directory two levels above `dir` (`<root>/data/knowledge-base`); a
+   * relative `dir` is resolved against `options.root` when given.
    * @throws KB_NOT_FOUND, KB_FORMAT_UNSUPPORTED, KB_CORRUPT
    */
   static async load(dir: string, options: Partial<KnowledgeBaseOptions> = {}): Promise<KnowledgeBase> {
-    const abs = resolve(dir);
+    // a relative dir is taken relative to the given root; without one, to the process's directory
+    const abs = options.root ? resolve(options.root, dir) : resolve(dir);
     const data = readKnowledgeFiles(abs);
     const p = data.manifest.params;
     const kb = new KnowledgeBase({
