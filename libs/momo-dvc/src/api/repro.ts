@@ -23,7 +23,7 @@ import { acquireRwlock, type Rwlock } from '../managers/rwlock.js';
 import { RunCache, computeRunCacheHashes } from '../managers/run-cache.js';
 import { createNodeProcessRunner, type ProcessRunner } from '../runner/process-runner.js';
 import { saveDeps, saveParams, saveStage, storeUncachedOuts, writeLockEntry, removeOuts, checkoutRecorded, outputMissing, commandsOf, isRunCacheEligible } from '../repo/stage-save.js';
-import { buildLockStage, type LockStage, type LockEntry } from '../models/lockfile.js';
+import { buildLockStage, lockParamsFor, type LockStage, type LockEntry } from '../models/lockfile.js';
 import { commitOutputData, entryFromHash, rewriteDvcFile } from '../repo/commit-out.js';
 import type { OutEntry } from '../models/dvcfile.js';
 import { dvcError, EXIT } from '../errors/dvc-error.js';
@@ -617,8 +617,12 @@ class ReproSession {
       cache = { ...s.lock, cmd: s.stage.cmd as string | string[] };
     } else {
       if (opts.noRunCache) return false;
-      const deps = await saveDeps(this.ctx, s);
-      const params = saveParams(this.ctx, s, true);
+      // DVC hashes the dependencies first (`save_deps`), except in --dry where the key is built
+      // from what dvc.lock recorded for them (so a dry run may report the previous run as cached)
+      const deps = opts.dry ? s.deps.map((d) => d.lockEntry ?? ({ path: d.def, hash: 'md5' } as LockEntry)) : await saveDeps(this.ctx, s);
+      const params = opts.dry
+        ? s.params.map((p) => ({ defPath: p.def, path: p.lockPath, keys: p.keys, values: s.lock ? lockParamsFor(s.lock, p.def, p.keys) : undefined }))
+        : saveParams(this.ctx, s, true);
       const probe = buildLockStage({
         cmd: s.stage.cmd as string | string[],
         deps,

@@ -158,19 +158,22 @@ export function collectTargets(repo: Repo, index: RepoIndex, cwd: string, target
           for (const o of outs) push(o.source, o.rel === rel ? undefined : rel);
           continue;
         }
-        throw dvcError('TARGET_NOT_FOUND', `'${target}' does not exist as an output or a stage name in '${PROJECT_FILE}'`, {
+        // DVC chains why the stage lookup failed (dvc/repo/stage.py::collect_granular)
+        const cause = file ? `Stage '${name}' not found inside '${PROJECT_FILE}' file` : `'${PROJECT_FILE}' does not exist`;
+        throw dvcError('TARGET_NOT_FOUND', `'${target}' does not exist as an output or a stage name in '${PROJECT_FILE}': ${cause}`, {
           hint: 'list tracked outputs with `momo ls-files` and stages with `momo stage list`',
           data: { target },
         });
       }
-      if (!file) throw fileNotFound(resolve(cwd, PROJECT_FILE));
+      if (!file) throw fileNotFound(PROJECT_FILE);
       stagesByName(repo, cwd, file, name, false);
       continue;
     }
     const rel = repoRel(repo, cwd, path);
     if (basename(rel) === PROJECT_FILE) {
       const file = index.pipelines.find((p) => p.path === rel);
-      if (!file) throw fileNotFound(path === PROJECT_FILE && !name ? resolve(cwd, path) : path);
+      // an explicit path is reported absolute (`_get_filepath` → abspath); `:name` means ./dvc.yaml
+      if (!file) throw fileNotFound(resolve(cwd, path));
       for (const s of stagesByName(repo, cwd, file, name, Boolean(opts.glob))) push(s);
       continue;
     }
