@@ -101,7 +101,7 @@ function acquireLock(dir: string): () => void {
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       const pid = Number(readFileSync(file, 'utf8').trim());
-      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && pidAlive(pid)) {
+      if (Number.isInteger(pid) && pid > 0 && pidAlive(pid)) {
         throw coreError('CORE_USER_KB_LOCKED', `the user KB '${dir}' is open in another momo-core process (pid ${pid})`, {
           hint: 'stop that process (e.g. the running `momo-core serve`) or use its web page',
           data: { dir, pid },
