@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { snapshotTree } from '@momo/testing';
+import { oracleDvcPath, snapshotTree } from '@momo/testing';
 import { createNxWorkspace, type NxWorkspace } from '../libs/nx-dvc/src/__fixtures__/nx-workspace.js';
 import { e2eWorkspaceFiles, TS_STAGES } from '../libs/nx-dvc/src/__fixtures__/e2e-workspace-files.js';
 
@@ -84,6 +84,16 @@ describe('the plugin on the workspace', () => {
     expect(Object.keys(root)).toEqual(expect.arrayContaining(['dvc-repro', 'dvc-stage-kb-ingest', 'dvc-stage-docs-generate', 'dvc-stage-benchmark-kb']));
     expect(root['dvc-stage-kb-ingest'].dependsOn).toEqual(['test-all']);
     expect(Object.keys(graph.nodes['momo-py'].data.targets)).toEqual(expect.arrayContaining(['dvc-repro', 'dvc-stage-process-data']));
+  }, SLOW);
+
+  it('runs executors in-process, honours --verbose, and switches to the Python engine by option', () => {
+    const momo = nxOk(['run', 'momo-py:dvc-status', '--verbose', '--output-style=stream']);
+    expect(momo.stdout + momo.stderr).toContain("[nx-dvc] status in 'libs/python/momo-py' with momo (in-process)");
+    expect(momo.stdout + momo.stderr).toContain('[nx-dvc] DVC files of this project: dvc.yaml');
+    const py = nxOk(['run', 'momo-py:dvc-status', '--engine=dvc', `--dvcPath=${oracleDvcPath()}`, '--verbose', '--output-style=stream']);
+    expect(py.stdout + py.stderr).toContain(`[nx-dvc] ${oracleDvcPath()} --wait-for-lock -v status dvc.yaml`);
+    expect(py.stdout).toContain('process-data:');
+    expect(py.stdout).toMatch(/deleted: +data\/processed/);
   }, SLOW);
 
   it('keeps glob deps in sync when a project is added (`nx sync:check`, `nx sync`)', () => {
