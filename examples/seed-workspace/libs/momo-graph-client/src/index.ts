@@ -1,0 +1,2 @@
+export { Graph, shortestPath } from './graph.js';
+export type { Edge } from './graph.js';
