@@ -615,7 +615,8 @@ export class KnowledgeBase {
     }
     let vectorCandidates: number[] | undefined;
     if (mode === 'hybrid' && queryVector && this.annStore && this.annIndexOf) {
-      const ann = await this.annStore.search(queryVector, { limit: 20 });
+      // a small candidate list: these only add recall to BM25, so a cheap graph walk is enough
+      const ann = await this.annStore.search(queryVector, { limit: 20, ef: 40 });
       vectorCandidates = [];
       for (const h of ann) {
         const i = this.annIndexOf.get(h.id);
