@@ -124,6 +124,18 @@ export function createImportResolver(
     return undefined;
   };
 
+  /** `from <dir> import name`: the first name that is a module (`name.py`) or a package (`name/__init__.py`) in dir. */
+  const submodule = (dir: string, names: string[]): string | undefined => {
+    for (const n of names) {
+      const base = dir ? `${dir}/${n}` : n;
+      for (const c of [`${base}.py`, `${base}.pyi`, `${base}/__init__.py`, `${base}/__init__.pyi`]) {
+        const p = normalize(c);
+        if (fileSet.has(p)) return p;
+      }
+    }
+    return undefined;
+  };
+
   const resolvePython = (fromPath: string, ref: ImportRef): string | undefined => {
     const spec = ref.specifier;
     if (spec.startsWith('.')) {
@@ -137,20 +149,13 @@ export function createImportResolver(
         if (fileSet.has(normalize(c))) {
           // `from . import sibling`: the name itself may be a submodule
           if (!rest) {
-            for (const n of ref.names) {
-              const sub = normalize(`${target}/${n}.py`);
-              if (fileSet.has(sub)) return sub;
-            }
+            const sub = submodule(target, ref.names);
+            if (sub) return sub;
           }
           return normalize(c);
         }
       }
-      if (!rest) {
-        for (const n of ref.names) {
-          const sub = normalize(target ? `${target}/${n}.py` : `${n}.py`);
-          if (fileSet.has(sub)) return sub;
-        }
-      }
+      if (!rest) return submodule(target, ref.names);
       return undefined;
     }
     const parts = spec.split('.');
