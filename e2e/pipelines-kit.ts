@@ -92,7 +92,7 @@ export function commitAll(t: Twins, message = 'wip'): void {
 export function dvcYaml(stages: Record<string, Record<string, unknown>>, top: Record<string, unknown> = {}): string {
   const lines: string[] = [];
   const scalar = (v: unknown) =>
-    typeof v === 'string' && (/[:#{}[\],&*!|>'"%@`]|^\s|\s$/.test(v) || /^(true|false|yes|no|on|off|null|~|[-+.\d].*)$/i.test(v)) ? JSON.stringify(v) : String(v);
+    typeof v === 'string' && (/[:#{}[\],&*!|>'"%@`\n]|^\s|\s$/.test(v) || /^(true|false|yes|no|on|off|null|~|[-+.\d].*)$/i.test(v)) ? JSON.stringify(v) : String(v);
   const emit = (v: unknown, indent: string) => {
     if (Array.isArray(v)) {
       for (const item of v) {

@@ -17,11 +17,11 @@ export const define: DefineCommand = (program, io) => {
     .option('--name-only, --names-only', 'list only stage names')
     .option('-q, --quiet', 'be quiet')
     .action(
-      action('uncaught', async (targets: string[], flags: { all?: boolean; recursive?: boolean; nameOnly?: boolean }) => {
+      action('uncaught', async (targets: string[], flags: { all?: boolean; recursive?: boolean; nameOnly?: boolean; namesOnly?: boolean }) => {
         const { stageList } = await import('@momo/dvc/api/stage');
-        const list = await stageList({ cwd: io.cwd, env: io.env, targets, all: flags.all, recursive: flags.recursive, nameOnly: flags.nameOnly });
+        const list = await stageList({ cwd: io.cwd, env: io.env, targets, all: flags.all, recursive: flags.recursive, nameOnly: flags.nameOnly || flags.namesOnly });
         if (!list.length) return;
-        io.out(renderTable(undefined, list.map((s) => [s.name, s.description])) + '\n');
+        io.out(renderTable(undefined, list.map((s) => (s.description ? [s.name, s.description] : [s.name]))) + '\n');
       }),
     );
   stage

@@ -136,6 +136,8 @@ export async function saveStage(ctx: StatusContext, s: PipelineStageEntry, opts:
       });
     }
   }
+  // every output must exist before any is committed (save_outs runs before commit in DVC)
+  for (const o of s.outs) if (!lstatSync(o.abs, { throwIfNoEntry: false })) throw outputMissing(ctx, o);
   const outs: LockEntry[] = [];
   const gitignores = new Set<string>();
   for (const o of s.outs) {
