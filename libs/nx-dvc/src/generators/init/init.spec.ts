@@ -162,6 +162,16 @@ describe('init generator', () => {
     expect(tree.exists('.pre-commit-config.yaml')).toBe(false);
   });
 
+  it('uses git in a git workspace unless --no-scm, and refuses --scm without git', () => {
+    let tree = seedWorkspace({ git: true });
+    expect(runInit(tree, { remoteUrl: '/srv/r', scm: false }).scm).toBe(false);
+    expect(tree.read('.dvc/config', 'utf-8')).toMatch(/^\[core\]\n    no_scm = True\n/);
+    expect(tree.exists('.dvc/.gitignore')).toBe(false);
+    tree = seedWorkspace();
+    expect(() => runInit(tree, { remoteUrl: '/srv/r', scm: true })).toThrow(expect.objectContaining({ code: 'NX_DVC_OPTIONS_INVALID' }));
+    expect(tree.exists('.dvc/config')).toBe(false);
+  });
+
   it('refuses a remote scheme momo cannot use before writing anything', () => {
     const tree = seedWorkspace();
     const before = snapshot(tree);

@@ -7,6 +7,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { logger, readJson, type GeneratorCallback, type Tree } from '@nx/devkit';
+import { nxDvcError, EXIT } from '../../errors/nx-dvc-error.js';
 import { remoteUrlForConfig } from '../lib/dvc-config.js';
 import { ensureOutputIgnored, removeSeedGitignoreLines } from '../lib/gitignore.js';
 import { configureRemote, initDvcRepo, writeDeploymentConfig } from './lib/dvc-repo.js';
@@ -35,7 +36,14 @@ export function runInit(tree: Tree, schema: InitGeneratorSchema): InitReport {
   // bad input fails before anything is written
   remoteUrlForConfig(schema.remoteUrl ?? '');
   // Phase 1: momo init (with git when the workspace is a git repository) and the dev remote
-  const scm = !schema.noScm && tree.exists('.git');
+  const isGit = tree.exists('.git');
+  if (schema.scm === true && !isGit) {
+    throw nxDvcError('NX_DVC_OPTIONS_INVALID', `failed to initiate DVC - ${tree.root} is not tracked by any supported SCM tool (e.g. Git)`, {
+      hint: 'run `git init` first, or pass --no-scm',
+      exitCode: EXIT.USAGE,
+    });
+  }
+  const scm = schema.scm ?? isGit;
   const dvcInitialised = initDvcRepo(tree, { scm });
   const remoteChanged = configureRemote(tree, { name: schema.remoteName ?? 'dev-remote', url: schema.remoteUrl, makeDefault: true });
 

@@ -6,8 +6,8 @@ export interface InitGeneratorSchema {
   remoteUrl: string;
   /** @default 'dev-remote' */
   remoteName?: string;
-  /** @default false (true anyway when the workspace is not a git repository) */
-  noScm?: boolean;
+  /** use git (`--no-scm`: `core.no_scm`); default: git when the workspace is a git repository */
+  scm?: boolean;
   /** @default 'pre-commit' */
   hooks?: HookManager;
   /** @default 'libs/python/*' */
