@@ -284,6 +284,7 @@ class ReproSession {
     const toSkip = new Set<IndexStage>();
     const finished = new Set<IndexStage>();
     let lastRet = false;
+    let started = 0;
     let fatal: MomoError | undefined;
     const upstreamOf = (s: IndexStage): IndexStage[] => (graph && pos(s) !== undefined ? graph.edges[pos(s)!]!.map((i) => this.index.all[i]!) : []);
     const downstreamOf = (s: IndexStage): IndexStage[] => (graph && pos(s) !== undefined ? graph.dependents[pos(s)!]!.map((i) => this.index.all[i]!) : []);
@@ -294,7 +295,9 @@ class ReproSession {
       const addr = this.address(stage);
       const forced = force.get(stage)!;
       try {
-        const ret = await this.reproduceStage(stage, { force: forced, upstream: upstreamOf(stage), blankLine: lastRet });
+        // DVC prints a blank line after a reproduced stage (E16); with -j N every block after the first gets one
+        const blankLine = jobs > 1 ? started++ > 0 : lastRet;
+        const ret = await this.reproduceStage(stage, { force: forced, upstream: upstreamOf(stage), blankLine });
         if (ret) {
           lastRet = true;
           result.push(stage);

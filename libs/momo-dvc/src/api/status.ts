@@ -48,7 +48,10 @@ export async function status(opts: StatusOptions): Promise<StatusResult> {
       const ctx = createStatusContext(repo, opts.cwd, opts.jobs);
       const stages: Record<string, StageStatus> = {};
       const warnings: string[] = [];
-      for (const p of index.pipelines) warnings.push(...p.warnings);
+      for (const p of index.pipelines) {
+        warnings.push(...p.warnings);
+        if (p.extensions.length) warnings.push(`'${relative(opts.cwd, resolve(repo.root, p.path)).split(sep).join('/')}' uses momo extensions (${p.extensions.join(', ')}): real DVC cannot reproduce these stages`);
+      }
       try {
         for (const { stage, filter } of pairs) {
           const address = addressOf(repo, opts.cwd, stage);
