@@ -127,3 +127,21 @@ export type { DataStatusOptions, DataStatusResult } from './api/data-status.js';
 // dvc.api counterpart (get_url/open/read) and data bundles (momo kb freeze)
 export { getUrl, open, read, resolveData, writeDataBundle, verifyDataBundle, canonicalJson, DATA_BUNDLE_MANIFEST, DATA_BUNDLE_FORMAT, DVC_API_CODES } from './api/dvc-api.js';
 export type { DvcApiOptions, DvcOpenOptions, ResolvedData, ResolvedFile, DataBundleManifest, WriteDataBundleOptions, WriteDataBundleResult, BundleProblem, VerifyDataBundleResult } from './api/dvc-api.js';
+// pipelines: stage graph, status, repro, run-cache, dag, freeze, stage list/add, params/metrics
+export { repro } from './api/repro.js';
+export type { ReproOptions, ReproResult, ReproEvent } from './api/repro.js';
+export { dag, renderDagMermaid, renderDagDot, renderDagAscii } from './api/dag.js';
+export type { DagOptions, DagResult } from './api/dag.js';
+export { stageList, stageAdd, freeze, describeStage, joinCommand, parseParamsArgs } from './api/stage.js';
+export type { StageListOptions, StageListEntry, StageAddOptions, StageAddResult, FreezeOptions, FreezeResult } from './api/stage.js';
+export { paramsDiff, metricsDiff, metricsShow, collectParams, collectMetrics, formatTableValue } from './api/params-metrics.js';
+export type { DiffOptions, ParamsDiffOptions, DiffResult as ParamsMetricsDiffResult, MetricsShowOptions, FileValues } from './api/params-metrics.js';
+export { createNodeProcessRunner, shellArgv } from './runner/process-runner.js';
+export type { ProcessRunner, ProcessRunOptions, ProcessRunResult } from './runner/process-runner.js';
+export { RunCache, computeRunCacheHashes } from './managers/run-cache.js';
+export { acquireRwlock } from './managers/rwlock.js';
+export type { Rwlock, RwlockOptions } from './managers/rwlock.js';
+export { buildStageGraph, checkOutputs, planOrder, activeGraph } from './planning/dag.js';
+export type { DagStageInput, StageGraph } from './planning/dag.js';
+export { parseTarget } from './repo/targets.js';
+export { pyJsonValue } from './models/py-json-value.js';
