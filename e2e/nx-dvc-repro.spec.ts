@@ -8,8 +8,8 @@ import { e2eWorkspaceFiles, RAW_CSV, TS_STAGES } from '../libs/nx-dvc/src/__fixt
 // User story: after `nx g @momo/nx-dvc:init`, the team runs its pipelines through Nx:
 // `nx run-many -t dvc-repro` writes dvc.lock files real DVC 3.67.1 accepts, a second run does
 // nothing, `dvc-push` shares the data and a fresh clone gets it back with `dvc-pull`.
-// The story runs with momo as the engine (in-process, no Python; needs `repro`, `push` and `pull`
-// from @momo/dvc), and its first part again with the plugin option `"engine": "dvc"` (the Python
+// The story runs with momo as the engine (in-process, no Python: `repro`, `push` and `pull` of
+// @momo/dvc), and its first part again with the plugin option `"engine": "dvc"` (the Python
 // DVC 3.67.1: reproduce, and real DVC agrees; the rest runs once, with momo, to keep the suite fast).
 
 const SLOW = 600_000;

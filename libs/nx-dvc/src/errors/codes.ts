@@ -5,7 +5,6 @@
 export const CODES = {
   NX_DVC_OPTIONS_INVALID: 'a plugin, executor or generator option has a bad value',
   NX_DVC_PROJECT_NOT_FOUND: 'the Nx project named by a generator option does not exist',
-  NX_DVC_ENGINE_OPERATION_MISSING: 'the installed @momo/dvc does not provide the operation an executor needs',
   NX_DVC_PYTHON_DVC_MISSING: 'engine "dvc" was chosen but the dvc executable cannot be started',
   NX_DVC_PYTHON_DVC_FAILED: 'the Python dvc process exited with a non-zero code',
   NX_DVC_REMOTE_URL_INVALID: 'a remote URL uses a scheme momo cannot talk to',

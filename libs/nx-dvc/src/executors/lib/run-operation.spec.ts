@@ -73,6 +73,28 @@ describe('runOperation with the Python dvc engine', () => {
 });
 
 describe('runOperation with momo', () => {
+  it('reproduces the pipeline in-process, and a second run does nothing', async () => {
+    const r = await dvcRepo({ libs: { a: { 'dvc.yaml': 'stages:\n  copy:\n    cmd: cp in.txt out.txt\n    deps:\n    - in.txt\n    outs:\n    - out.txt\n', 'in.txt': 'hello\n' } } });
+    let io = collect();
+    expect(await runOperation(input('repro', { verbose: true }, 'libs/a', io))).toEqual({ success: true });
+    expect(io.stdout).toContain("Running stage 'copy':\n> cp in.txt out.txt\n");
+    expect(io.stdout).toContain('git add .gitignore dvc.lock');
+    expect(io.stderr).toContain("[nx-dvc] repro in 'libs/a' with momo (in-process)\n");
+    expect(io.stderr).toContain("[nx-dvc] stage 'copy' ran\n");
+    expect(readFileSync(join(r.root, 'libs/a/out.txt'), 'utf8')).toBe('hello\n');
+    expect(runDvc(join(r.root, 'libs/a'), ['status', '-q']).code).toBe(0);
+    io = collect();
+    expect(await runOperation(input('repro', { stages: ['copy'] }, 'libs/a', io))).toEqual({ success: true });
+    expect(io.stdout).toBe("Stage 'copy' didn't change, skipping\nData and pipelines are up to date.\n");
+  });
+
+  it('fails the task with the stage failure', async () => {
+    await dvcRepo({ libs: { a: { 'dvc.yaml': 'stages:\n  boom:\n    cmd: exit 3\n    outs:\n    - never.txt\n' } } });
+    const io = collect();
+    expect(await runOperation(input('repro', {}, 'libs/a', io))).toEqual({ success: false });
+    expect(io.stderr).toMatch(/^ERROR: failed to reproduce 'boom'/m);
+  });
+
   it('reports changed data in status and fails with failOnChanges', async () => {
     const r = await dvcRepo({ libs: { a: { 'data.txt': 'v1\n' } } });
     await add({ cwd: join(r.root, 'libs/a'), env: testEnv(), targets: ['data.txt'] });

@@ -10,7 +10,6 @@ import { isMomoError } from '@momo/errors';
 import { nxDvcError, EXIT } from '../../errors/nx-dvc-error.js';
 import type { CheckoutExecutorOptions, CommonExecutorOptions, DvcOperation, ReproExecutorOptions, StatusExecutorOptions, TransferExecutorOptions } from './options.js';
 import { projectDvcFiles } from './project-dvc-files.js';
-import { loadEngine, type EngineRepro } from './engine.js';
 
 /** Where executor output goes (the task's stdout/stderr by default). */
 export interface ExecutorIo {
@@ -157,11 +156,11 @@ async function runMomo<O extends CommonExecutorOptions>(
   io: ExecutorIo,
   log: (line: string) => void,
 ): Promise<ExecutorResult> {
-  const engine = await loadEngine();
+  // each operation is imported from its own module of the engine (as the CLI does), lazily
   switch (input.operation) {
     case 'repro': {
       const o = input.options as ReproExecutorOptions;
-      const repro: EngineRepro = engine.repro();
+      const { repro } = await import('@momo/dvc/api/repro');
       const r = await repro({
         cwd,
         env,
@@ -190,29 +189,33 @@ async function runMomo<O extends CommonExecutorOptions>(
     }
     case 'status': {
       const o = input.options as StatusExecutorOptions;
-      const r = await engine.status({ cwd, env, targets });
+      const { status } = await import('@momo/dvc/api/status');
+      const r = await status({ cwd, env, targets });
       const changed = Object.keys(r.stages).length > 0;
-      if (o.json) io.out(`${engine.pyJsonDumps(r.stages, { sortKeys: false })}\n`);
+      if (o.json) io.out(`${(await import('@momo/dvc')).pyJsonDumps(r.stages, { sortKeys: false })}\n`);
       else if (changed) io.out(renderStatus(r.stages));
       else io.out('Data and pipelines are up to date.\n');
       return { success: !(changed && o.failOnChanges) };
     }
     case 'checkout': {
       const o = input.options as CheckoutExecutorOptions;
-      const r = await engine.checkout({ cwd, env, waitForLock: true, targets, force: o.force, relink: o.relink });
+      const { checkout } = await import('@momo/dvc/api/checkout');
+      const r = await checkout({ cwd, env, waitForLock: true, targets, force: o.force, relink: o.relink });
       for (const [letter, list] of [['A', r.added], ['M', r.modified], ['D', r.deleted]] as const) for (const p of list) io.out(`${letter}\t${p}\n`);
       for (const w of r.warnings) io.err(`WARNING: ${w}\n`);
       return { success: r.failed.length === 0 };
     }
     case 'push': {
       const o = input.options as TransferExecutorOptions;
-      const r = await engine.push({ cwd, env, waitForLock: true, targets, remote: o.remote, jobs: o.jobs });
+      const { push } = await import('@momo/dvc/api/push');
+      const r = await push({ cwd, env, waitForLock: true, targets, remote: o.remote, jobs: o.jobs });
       io.out(r.transferred ? `${plural(r.transferred, 'file')} pushed\n` : 'Everything is up to date.\n');
       return { success: true };
     }
     case 'pull': {
       const o = input.options as TransferExecutorOptions;
-      const r = await engine.pull({ cwd, env, waitForLock: true, targets, remote: o.remote, jobs: o.jobs, force: o.force });
+      const { pull } = await import('@momo/dvc/api/pull');
+      const r = await pull({ cwd, env, waitForLock: true, targets, remote: o.remote, jobs: o.jobs, force: o.force });
       const c = r.checkout;
       for (const [letter, list] of [['A', c.added], ['M', c.modified], ['D', c.deleted]] as const) for (const p of list) io.out(`${letter}\t${p}\n`);
       for (const w of c.warnings) io.err(`WARNING: ${w}\n`);
