@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpRepo, type TmpRepo } from '@momo/testing';
-import { UserKb, VAULT_FILE } from './user-kb.js';
+import { installVault, UserKb, VAULT_FILE } from './user-kb.js';
 import { deriveKey, openVault, readVaultHeader, sealVault } from './vault.js';
 
 // A cheaper KDF than the default keeps these specs fast; the CLI and e2e tests use the default.
@@ -120,6 +120,8 @@ describe('UserKb', () => {
     const kbDir = join(dir.root, 'kb');
     const a = await UserKb.create({ dir: kbDir, passphrase: 'p', kdf: FAST });
     await expect(UserKb.open({ dir: kbDir, passphrase: 'p' })).rejects.toMatchObject({ code: 'CORE_USER_KB_LOCKED' });
+    // a restore cannot replace the vault under a running writer either
+    expect(() => installVault(kbDir, a.vaultBytes())).toThrow(expect.objectContaining({ code: 'CORE_USER_KB_LOCKED' }));
     const reader = await UserKb.open({ dir: kbDir, passphrase: 'p', write: false });
     await reader.close();
     const note = await a.addNote({ title: 'gone soon', text: 'temporary words' });

@@ -83,8 +83,11 @@ function pidAlive(pid: number): boolean {
   }
 }
 
-/** Takes the single-writer lock of `dir`; a lock whose process is gone is taken over. */
-function acquireLock(dir: string): () => void {
+/**
+ * Takes the single-writer lock of `dir`; a lock whose process is gone is taken over. Returns the
+ * release function. @throws CORE_USER_KB_LOCKED
+ */
+export function acquireLock(dir: string): () => void {
   const file = join(dir, LOCK_FILE);
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
@@ -325,8 +328,14 @@ function parseData(plaintext: Buffer, file: string): UserKbData {
   throw coreError('CORE_USER_KB_CORRUPT', `the user KB vault '${file}' decrypts to an unknown format`, { hint: 'restore the user KB from a backup' });
 }
 
-/** Writes raw vault bytes into a user-KB directory atomically (restore). */
+/** Writes raw vault bytes into a user-KB directory atomically (restore), holding the writer lock. */
 export function installVault(dir: string, bytes: Buffer): void {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  writeFileAtomicDurable(join(dir, VAULT_FILE), bytes);
+  const release = acquireLock(dir);
+  try {
+    removeStaleTemps(dir, VAULT_FILE);
+    writeFileAtomicDurable(join(dir, VAULT_FILE), bytes);
+  } finally {
+    release();
+  }
 }
