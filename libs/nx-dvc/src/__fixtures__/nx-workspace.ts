@@ -89,7 +89,12 @@ export function createNxWorkspace(options: { name: string; files: FileTree; git?
     '.gitignore': 'node_modules\n.nx\n.venv\n',
     ...options.files,
   });
-  return attachWorkspace(repo, { commit: options.git });
+  try {
+    return attachWorkspace(repo, { commit: options.git });
+  } catch (e) {
+    repo.cleanup();
+    throw e;
+  }
 }
 
 /** Wraps an existing directory (e.g. a fresh clone) as an {@link NxWorkspace}. */
