@@ -3,7 +3,8 @@ import type { Repo } from './repo.js';
 import { loadIndex } from './index.js';
 import { parseDvcFile, type OutEntry } from '../models/dvcfile.js';
 import { readManifest } from '../planning/out-status.js';
-import { DVC_FILE_SUFFIX } from '../constants.js';
+import { DVC_FILE_SUFFIX, LOCK_FILE } from '../constants.js';
+import { parseLockfile } from '../models/lockfile.js';
 
 /** Objects in use, keyed `md5` for DVC 3 objects and `L:md5` for legacy ones. */
 export interface UsedObjects {
@@ -52,12 +53,29 @@ export function collectUsedObjects(repo: Repo, revs: string[]): UsedObjects {
   for (const rev of revs) {
     const files = execFileSync('git', ['ls-tree', '-r', '--name-only', '-z', rev], { cwd: repo.root, encoding: 'utf8', maxBuffer: 1 << 28 })
       .split('\0')
-      .filter((f) => f.endsWith(DVC_FILE_SUFFIX));
+      .filter((f) => f.endsWith(DVC_FILE_SUFFIX) || f === LOCK_FILE || f.endsWith(`/${LOCK_FILE}`));
     for (const f of files) {
       let text: string;
       try {
         text = execFileSync('git', ['show', `${rev}:${f}`], { cwd: repo.root, encoding: 'utf8', maxBuffer: 1 << 28 });
       } catch {
+        continue;
+      }
+      if (f === LOCK_FILE || f.endsWith(`/${LOCK_FILE}`)) {
+        // pipeline outputs recorded at that revision (their `cache:` flags live in dvc.yaml: every
+        // recorded output is kept, which can only keep more than DVC, never less)
+        let lock;
+        try {
+          lock = parseLockfile({ text, file: `${rev.slice(0, 7)}:${f}` });
+        } catch {
+          // a broken dvc.lock in history uses nothing
+          continue;
+        }
+        for (const st of lock.stages.values()) {
+          for (const o of st.outs) {
+            if (typeof o.md5 === 'string') addEntry(repo, used, { path: o.path, md5: o.md5, hash: o.hash }, `${rev.slice(0, 7)}:${f}`);
+          }
+        }
         continue;
       }
       let model;
