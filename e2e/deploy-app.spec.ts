@@ -5,13 +5,16 @@
  * changed, and an encrypted backup goes to a remote the user names (a path, or the deployment
  * config's `local-cache` remote) and comes back on a "new machine".
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROJECT_ROOT, testEnv, tmpRepo, type TmpRepo } from '@momo/testing';
 import { makeReleaseRepo, momo } from '../apps/core/src/__fixtures__/release-repo.js';
+
+// real processes (git, DVC, scrypt, Chromium) on a shared 2-core machine: generous limits
+vi.setConfig({ testTimeout: 180_000, hookTimeout: 240_000 });
 
 const CORE_BIN = join(PROJECT_ROOT, 'apps', 'core', 'bin', 'momo-core.js');
 const PASS = 'correct horse battery staple';

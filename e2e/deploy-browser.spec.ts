@@ -3,13 +3,16 @@
  * playwright-core opens the page `momo-core serve` gives on 127.0.0.1, adds a note and a folder to
  * the encrypted user KB, searches, and sees hits from both knowledge bases, each labelled.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { PROJECT_ROOT, testEnv, tmpRepo, type TmpRepo } from '@momo/testing';
 import { makeReleaseRepo, momo } from '../apps/core/src/__fixtures__/release-repo.js';
+
+// real processes (git, DVC, scrypt, Chromium) on a shared 2-core machine: generous limits
+vi.setConfig({ testTimeout: 180_000, hookTimeout: 240_000 });
 
 const CORE_BIN = join(PROJECT_ROOT, 'apps', 'core', 'bin', 'momo-core.js');
 const PASS = 'browser pass';

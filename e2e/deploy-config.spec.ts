@@ -4,11 +4,14 @@
  * momo and real DVC 3.67.1 run the same session on it side by side and must agree on every file
  * and exit code.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createHash } from 'node:crypto';
 import { cpSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { PROJECT_ROOT, runDvc, runMomo, tmpRepo, type TmpRepo } from '@momo/testing';
+
+// real processes (git, DVC, scrypt, Chromium) on a shared 2-core machine: generous limits
+vi.setConfig({ testTimeout: 180_000, hookTimeout: 240_000 });
 
 let dir: TmpRepo | undefined;
 afterEach(() => {

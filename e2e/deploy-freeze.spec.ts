@@ -3,7 +3,7 @@
  * the getUrl API), and the deployed app's refusal of a tampered bundle. Real git tags, real
  * caches and remotes, real DVC as the oracle for get_url and for a dvc.lock-tracked KB.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { appendFileSync, cpSync, existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -11,6 +11,9 @@ import { tmpdir } from 'node:os';
 import { oracleDvcPath, PROJECT_ROOT, testEnv, type TmpRepo } from '@momo/testing';
 import { getUrl, read } from '@momo/dvc';
 import { bundleManifest, LATER_SENTENCE, makeReleaseRepo, momo, V1_SENTENCE } from '../apps/core/src/__fixtures__/release-repo.js';
+
+// real processes (git, DVC, scrypt, Chromium) on a shared 2-core machine: generous limits
+vi.setConfig({ testTimeout: 180_000, hookTimeout: 240_000 });
 
 const CORE_BIN = join(PROJECT_ROOT, 'apps', 'core', 'bin', 'momo-core.js');
 

@@ -9,12 +9,15 @@
  *   system call, so the trace never shows them.
  * Nothing can leave the machine during this test: the namespace has no route but loopback.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROJECT_ROOT, testEnv, tmpRepo, type TmpRepo } from '@momo/testing';
 import { makeReleaseRepo, momo } from '../apps/core/src/__fixtures__/release-repo.js';
+
+// real processes (git, DVC, scrypt, Chromium) on a shared 2-core machine: generous limits
+vi.setConfig({ testTimeout: 180_000, hookTimeout: 240_000 });
 
 const CORE_BIN = join(PROJECT_ROOT, 'apps', 'core', 'bin', 'momo-core.js');
 const PASS = 'offline and proud';
@@ -25,6 +28,7 @@ let work: TmpRepo;
 // over loopback like the page does, stops it, then runs a backup; prints one JSON line.
 const DRIVER = String.raw`
 import { spawn, spawnSync } from 'node:child_process';
+
 const [bin, core, home, probe, notesDir, backupDir] = process.argv.slice(2);
 const env = { ...process.env, HOME: home, MOMO_CORE_PASSPHRASE: ${JSON.stringify(PASS)} };
 const server = spawn(process.execPath, ['--import', probe, bin, '--core', core, 'serve', '--log'], { env, stdio: ['ignore', 'pipe', 'pipe'] });

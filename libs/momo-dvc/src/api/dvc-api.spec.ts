@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -24,6 +24,9 @@ for c in json.load(sys.stdin):
         out.append({'err': type(e).__name__, 'msg': str(e)})
 print(json.dumps(out))
 `;
+
+// real processes (git, DVC, scrypt, Chromium) on a shared 2-core machine: generous limits
+vi.setConfig({ testTimeout: 180_000, hookTimeout: 240_000 });
 
 type Call = { fn: 'get_url' | 'read'; path: string; rev?: string; remote?: string; mode?: string };
 type Answer = { ok?: string; err?: string; msg?: string };
