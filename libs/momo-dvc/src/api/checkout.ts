@@ -286,10 +286,8 @@ function applyPlan(repo: Repo, p: OutPlan): { added: number; modified: number; d
       continue;
     }
     ensureDir(dirname(op.abs));
-    const tmp = join(dirname(op.abs), `.${Math.random().toString(36).slice(2)}.momo.tmp`);
-    repo.odb.link(op.md5!, tmp, Boolean(op.legacy), types, op.empty);
-    if (op.isexec) fs.chmodSync(tmp, fs.statSync(tmp).mode | 0o100);
-    fs.renameSync(tmp, op.abs);
+    repo.odb.link(op.md5!, op.abs, Boolean(op.legacy), types, op.empty);
+    if (op.isexec) fs.chmodSync(op.abs, fs.statSync(op.abs).mode | 0o100);
     if (op.kind === 'add') n.added++;
     else if (op.kind === 'modify') n.modified++;
   }

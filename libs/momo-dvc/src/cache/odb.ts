@@ -186,51 +186,55 @@ export class Odb {
   }
 
   private linkOne(t: LinkType, src: string, dest: string, isEmpty?: boolean): void {
-    switch (t) {
-      case 'reflink': {
-        // FICLONE only: fails with ENOTSUP/EXDEV where the filesystem cannot clone
-        const tmp = tmpSibling(dest);
-        try {
+    // every type lands on a temp sibling first and is renamed over `dest`: replacing an existing
+    // file is atomic and an interrupted checkout never leaves a half-written file
+    const tmp = tmpSibling(dest);
+    try {
+      switch (t) {
+        case 'reflink':
+          // FICLONE only: fails with ENOTSUP/EXDEV where the filesystem cannot clone
           fs.copyFileSync(src, tmp, fs.constants.COPYFILE_FICLONE_FORCE);
           fs.chmodSync(tmp, this.fileMode);
-          fs.renameSync(tmp, dest);
-        } catch (e) {
-          rmQuiet(tmp);
-          throw e;
+          break;
+        case 'hardlink':
+          // DVC never hard-links empty files: it creates an empty regular file instead
+          if (isEmpty ?? fs.statSync(src).size === 0) this.writeCopy(tmp, Buffer.alloc(0));
+          else fs.linkSync(src, tmp);
+          break;
+        case 'symlink':
+          fs.symlinkSync(src, tmp);
+          break;
+        case 'copy': {
+          const size = fs.statSync(src).size;
+          if (size <= SMALL_COPY) this.writeCopy(tmp, fs.readFileSync(src));
+          else {
+            fs.copyFileSync(src, tmp, fs.constants.COPYFILE_FICLONE);
+            fs.chmodSync(tmp, this.fileMode);
+          }
+          break;
         }
-        return;
       }
-      case 'hardlink': {
-        // DVC never hard-links empty files: it creates an empty regular file instead
-        const empty = isEmpty ?? fs.statSync(src).size === 0;
-        if (empty) {
-          fs.writeFileSync(dest, '', { mode: this.fileMode });
-          return;
-        }
-        fs.linkSync(src, dest);
-        return;
-      }
-      case 'symlink':
-        fs.symlinkSync(src, dest);
-        return;
-      case 'copy': {
-        const tmp = tmpSibling(dest);
-        try {
-          fs.copyFileSync(src, tmp, fs.constants.COPYFILE_FICLONE);
-          fs.chmodSync(tmp, this.fileMode);
-          fs.renameSync(tmp, dest);
-        } catch (e) {
-          rmQuiet(tmp);
-          throw e;
-        }
-        return;
-      }
+      fs.renameSync(tmp, dest);
+    } catch (e) {
+      rmQuiet(tmp);
+      throw e;
     }
+  }
+
+  /** A writable copy created with its final mode (no chmod unless the umask gets in the way). */
+  private writeCopy(tmp: string, data: Buffer): void {
+    fs.writeFileSync(tmp, data, { mode: this.fileMode });
+    if (this.shared) fs.chmodSync(tmp, this.fileMode);
   }
 }
 
+/** Objects up to this size are copied by read + write (mode set at creation, no chmod). */
+const SMALL_COPY = 1024 * 1024;
+
+let tmpSeq = 0;
+const TMP_TAG = `${process.pid}-${randomBytes(4).toString('hex')}`;
 function tmpSibling(dest: string): string {
-  return join(dirname(dest), `.${randomBytes(16).toString('base64url')}.tmp`);
+  return join(dirname(dest), `.${TMP_TAG}-${++tmpSeq}.tmp`);
 }
 
 function rmQuiet(p: string): void {

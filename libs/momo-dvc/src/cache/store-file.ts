@@ -14,6 +14,8 @@ export interface StoreJob {
   objects?: string;
   /** directory mode for new `xx/` dirs (0o2775 when cache.shared=group) */
   dirMode?: number;
+  /** the umask strips bits of 0o444 at creation, so objects need an explicit chmod */
+  chmod?: boolean;
 }
 
 export interface StoreResult {
@@ -28,11 +30,13 @@ export interface StoreDeps {
   crypto: typeof import('node:crypto');
 }
 
-export function storeFileImpl(deps: StoreDeps, job: StoreJob, made: Set<string>): StoreResult {
+export function storeFileImpl(deps: StoreDeps, job: StoreJob, made: Set<string> & { seq?: number; tag?: string }): StoreResult {
   const { fs, crypto } = deps;
   const SMALL = 4 * 1024 * 1024;
   const st = fs.statSync(job.src);
-  const tmpName = (dir: string) => dir + '/.' + crypto.randomBytes(16).toString('base64url') + '.tmp';
+  // unique per process/thread without a random draw per file (randomBytes showed in profiles)
+  made.tag ??= process.pid + '-' + crypto.randomBytes(4).toString('hex');
+  const tmpName = (dir: string) => dir + '/.' + made.tag + '-' + (made.seq = (made.seq ?? 0) + 1) + '.tmp';
   const finish = (md5: string, tmp: string | undefined): boolean => {
     const sub = job.objects + '/' + md5.slice(0, 2);
     const final = sub + '/' + md5.slice(2);
@@ -54,7 +58,8 @@ export function storeFileImpl(deps: StoreDeps, job: StoreJob, made: Set<string>)
     if (!job.objects) return { md5, size: data.length, stored: false };
     const sub = job.objects + '/' + md5.slice(0, 2);
     const final = sub + '/' + md5.slice(2);
-    if (fs.existsSync(final)) return { md5, size: data.length, stored: false };
+    // no existence probe: a small object is cheaper to write and rename over an identical one
+    // (same bytes, atomic) than to stat first on every file of a cold add
     if (!made.has(sub)) {
       fs.mkdirSync(sub, { recursive: true, mode: job.dirMode ?? 0o777 });
       if (job.dirMode !== undefined && job.dirMode !== 0o777) fs.chmodSync(sub, job.dirMode);
@@ -62,7 +67,7 @@ export function storeFileImpl(deps: StoreDeps, job: StoreJob, made: Set<string>)
     }
     const tmp = tmpName(sub);
     fs.writeFileSync(tmp, data, { mode: 0o444 });
-    fs.chmodSync(tmp, 0o444);
+    if (job.chmod) fs.chmodSync(tmp, 0o444);
     fs.renameSync(tmp, final);
     return { md5, size: data.length, stored: true };
   }

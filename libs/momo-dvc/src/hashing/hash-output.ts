@@ -7,6 +7,9 @@ import { DirMemo } from '../managers/dir-memo.js';
 import { storeFiles } from '../cache/hash-pool.js';
 import { dvcError } from '../errors/dvc-error.js';
 
+/** Whether the process umask removes read bits from a 0o444 create (then objects need a chmod). */
+const UMASK_STRIPS_READ = (0o444 & ~process.umask()) !== 0o444;
+
 /** A file found under a directory output, with its stat (symlinks to files followed). */
 export interface WalkedFile {
   /** path relative to the walked directory, `/`-separated */
@@ -125,7 +128,7 @@ export async function hashFiles(
   let totalBytes = 0;
   for (const i of missIdx) totalBytes += files[i].st.size;
   const results = await storeFiles(
-    missIdx.map((i) => ({ src: files[i].abs, objects: opts.storeObjects, dirMode: opts.dirMode })),
+    missIdx.map((i) => ({ src: files[i].abs, objects: opts.storeObjects, dirMode: opts.dirMode, chmod: UMASK_STRIPS_READ })),
     { jobs: opts.jobs, totalBytes },
   );
   const failed: string[] = [];

@@ -69,11 +69,8 @@ function needsRelink(repo: Repo, p: string, md5: string, legacy: boolean, first:
 
 /** Replaces the workspace file `p` by a link/copy of object `md5` (atomic for copies). */
 export function replaceWithLink(repo: Repo, p: string, md5: string, legacy: boolean, types: LinkType[], empty: boolean): LinkType {
-  // link into a temp sibling first, then rename over the old file: never a moment without data
-  const tmp = join(dirname(p), `.${Math.random().toString(36).slice(2)}.momo.tmp`);
-  const t = repo.odb.link(md5, tmp, legacy, types, empty);
-  fs.renameSync(tmp, p);
-  return t;
+  // Odb.link goes through a temp sibling and renames over the old file: never a moment without data
+  return repo.odb.link(md5, p, legacy, types, empty);
 }
 
 /** Makes a cached workspace file writable and independent (dvc unprotect). */
