@@ -288,6 +288,8 @@ function applyPlan(repo: Repo, p: OutPlan): { added: number; modified: number; d
     ensureDir(dirname(op.abs));
     repo.odb.link(op.md5!, op.abs, Boolean(op.legacy), types, op.empty);
     if (op.isexec) fs.chmodSync(op.abs, fs.statSync(op.abs).mode | 0o100);
+    // the file's hash is known: remember it, so the next status/checkout does not re-read it
+    repo.state.set(op.abs.slice(repo.root.length + 1), fs.statSync(op.abs), op.md5!, op.legacy ? 'md5-dos2unix' : 'md5');
     if (op.kind === 'add') n.added++;
     else if (op.kind === 'modify') n.modified++;
   }
