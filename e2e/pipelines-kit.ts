@@ -91,8 +91,9 @@ export function commitAll(t: Twins, message = 'wip'): void {
 /** Block-style dvc.yaml text from stage definitions (what DVC itself would write). */
 export function dvcYaml(stages: Record<string, Record<string, unknown>>, top: Record<string, unknown> = {}): string {
   const lines: string[] = [];
+  // plain unless YAML needs quotes (close to ruamel's choice, so DVC's own rewrites keep the text)
   const scalar = (v: unknown) =>
-    typeof v === 'string' && (/[:#{}[\],&*!|>'"%@`\n]|^\s|\s$/.test(v) || /^(true|false|yes|no|on|off|null|~|[-+.\d].*)$/i.test(v)) ? JSON.stringify(v) : String(v);
+    typeof v === 'string' && (/^[-?:,[\]{}#&*!|>'"%@`\s]|: | #|\n|\s$|:$/.test(v) || /^(true|false|yes|no|on|off|null|~|[-+.\d][\d.eE+_-]*)$/i.test(v)) ? JSON.stringify(v) : String(v);
   const emit = (v: unknown, indent: string) => {
     if (Array.isArray(v)) {
       for (const item of v) {
