@@ -566,7 +566,7 @@ class ReproSession {
     const commit = !opts.noCommit;
     const saved = await saveStage(this.ctx, s, { commit, strictKeys: false });
     for (const gi of saved.gitignores) this.gitFiles.add(gi);
-    for (const o of s.outs) if (o.cache && o.inRepo !== false) this.ignored.push(o.abs);
+    this.ignored.push(...saved.ignoredPaths);
     const noCacheOuts = s.outs.some((o) => !o.cache && !(o.out?.metric || o.out?.plot));
     if (commit && !noCacheOuts && isRunCacheEligible(s)) {
       await storeUncachedOuts(this.ctx, s);

@@ -37,6 +37,8 @@ export interface SavedStage {
   entry: LockStage;
   /** `.gitignore` files that changed (absolute) */
   gitignores: string[];
+  /** outputs whose `.gitignore` entry this save added (DVC removes them again if the command fails) */
+  ignoredPaths: string[];
 }
 
 /** Hash info of one dep as the lock records it. */
@@ -140,6 +142,7 @@ export async function saveStage(ctx: StatusContext, s: PipelineStageEntry, opts:
   for (const o of s.outs) if (!lstatSync(o.abs, { throwIfNoEntry: false })) throw outputMissing(ctx, o);
   const outs: LockEntry[] = [];
   const gitignores = new Set<string>();
+  const ignoredPaths: string[] = [];
   for (const o of s.outs) {
     let h: OutputHash | undefined;
     if (o.cache && o.inRepo !== false && opts.commit) h = await commitOutputData(repo, o, { jobs: ctx.jobs, relink: opts.relink });
@@ -147,12 +150,15 @@ export async function saveStage(ctx: StatusContext, s: PipelineStageEntry, opts:
     if (!h) throw outputMissing(ctx, o);
     if (o.cache && o.inRepo !== false) {
       const gi = repo.scm.ignore(o.abs);
-      if (gi) gitignores.add(gi);
+      if (gi) {
+        gitignores.add(gi);
+        ignoredPaths.push(o.abs);
+      }
     }
     outs.push(lockEntryFor(o.entry.path, h));
   }
   const cmd = s.stage.cmd as string | string[];
-  return { entry: buildLockStage({ cmd, deps, params, outs }), gitignores: [...gitignores] };
+  return { entry: buildLockStage({ cmd, deps, params, outs }), gitignores: [...gitignores], ignoredPaths };
 }
 
 /**
