@@ -47,3 +47,25 @@ describe('locks shared with DVC', () => {
     expect(st.stdout.trim()).toBe('{}');
   }, 60_000);
 });
+
+describe('momo extensions seen by DVC', () => {
+  it('a lock written by `momo repro -j 2` is up to date for DVC; a glob dependency reads as deleted to DVC', () => {
+    r = tmpRepo({ git: true });
+    expect(runMomo(r.root, ['init', '-q']).code).toBe(0);
+    r.gen({
+      libs: { python: { 'momo-kb': { momo_kb: { 'a.py': 'a' } }, 'momo-vs': { momo_vs: { 'b.py': 'b' } } } },
+      'dvc.yaml': dvcYaml({
+        one: { cmd: 'echo 1 > one', outs: ['one'] },
+        two: { cmd: 'echo 2 > two', outs: ['two'] },
+        both: { cmd: 'cat one two > both', deps: ['one', 'two'], outs: ['both'] },
+      }),
+      sub: { 'dvc.yaml': dvcYaml({ ingest: { cmd: 'ls ../libs/python/*/momo_* > kb.txt', deps: ['../libs/python/*/momo_*/'], outs: ['kb.txt'] } }) },
+    });
+    const j = runMomo(r.root, ['repro', '-j', '2', '-P']);
+    expect(j.code, j.stderr).toBe(0);
+    expect(j.stderr).toContain("WARNING: 'sub/dvc.yaml' uses momo extensions (glob dependencies): real DVC cannot reproduce these stages");
+    expect(runMomo(r.root, ['status', '--json']).stdout).toBe('{}\n');
+    const st = runDvc(r.root, ['status', '--json']);
+    expect(JSON.parse(st.stdout)).toEqual({ 'sub/dvc.yaml:ingest': [{ 'changed deps': { 'libs/python/*/momo_*': 'deleted' } }] });
+  });
+});
