@@ -45,8 +45,11 @@ export const define: DefineCommand = (program, io) => {
           if (flags.relink && !quiet) io.out('Relinked successfully\n');
         } catch (e) {
           // a partial checkout still reports what it changed before failing
-          const partial = (e as { result?: Parameters<typeof show>[0] }).result;
-          if (partial && isMomoError(e, 'CHECKOUT_FAILED')) show(partial);
+          const partial = (e as { result?: Parameters<typeof show>[0] & { warnings?: string[] } }).result;
+          if (partial && isMomoError(e, 'CHECKOUT_FAILED')) {
+            for (const w of partial.warnings ?? []) io.err(`WARNING: ${w}\n`);
+            show(partial);
+          }
           throw e;
         }
       }),

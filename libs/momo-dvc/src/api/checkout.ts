@@ -94,7 +94,8 @@ export async function checkoutInRepo(repo: Repo, opts: CheckoutOptions): Promise
   const plans: OutPlan[] = [];
   for (const out of outs) {
     if (!out.entry.md5) {
-      result.warnings.push(`No file hash info found for '${toCwd(out.rel, false)}'. It won't be created.`);
+      // DVC names the absolute path here (observed with DVC 3.67.1, e.g. a never-run stage's output)
+      result.warnings.push(`No file hash info found for '${out.abs}'. It won't be created.`);
       result.failed.push(toCwd(out.rel, false));
       continue;
     }
