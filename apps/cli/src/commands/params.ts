@@ -17,6 +17,7 @@ type DiffResult = Awaited<ReturnType<typeof import('@momo/dvc/api/params-metrics
 /** Renders a params/metrics diff like DVC (`dvc/compare.py::show_diff`, JSON via `ui.write_json`). */
 export async function printDiff(io: { out(s: string): void; err(s: string): void }, r: DiffResult, flags: DiffFlags, title: 'Param' | 'Metric'): Promise<void> {
   const { pyJsonValue, formatTableValue } = await import('@momo/dvc/api/params-metrics');
+  for (const w of r.warnings ?? []) io.err(`WARNING: ${w}\n`);
   if (r.errored.length) io.err(`DVC failed to load some metrics for following revisions: '${r.errored.join(', ')}'.\n`);
   if (flags.json) {
     const obj = new Map([...r.diff].map(([f, keys]) => [f, new Map([...keys].map(([k, c]) => [k, new Map(Object.entries(c).filter(([, v]) => v !== undefined))]))]));

@@ -1,5 +1,5 @@
 import { posix, relative, resolve, sep, join } from 'node:path';
-import { withOperation } from '@momo/errors';
+import { withOperation, isMomoError } from '@momo/errors';
 import { Repo, type RepoOptions } from '../repo/repo.js';
 import { gitRevTree, hasCommits, workspaceTree, type RevTree } from '../repo/rev-tree.js';
 import { loadPipeline } from '../models/pipeline.js';
@@ -238,17 +238,37 @@ export interface DiffResult {
   diff: Map<string, Map<string, ValueChange>>;
   /** revisions whose files failed to load (DVC prints "DVC failed to load some metrics …") */
   errored: string[];
+  /** `WARNING:` lines ("failed to load params in revision 'HEAD', …") */
+  warnings: string[];
   aRev: string;
   bRev: string;
 }
 
-function diffRevs(repo: Repo, cwd: string, aRev: string, bRev: string, all: boolean, collect: (t: RevTree) => Map<string, FileValues>): DiffResult {
-  if (!hasCommits(repo)) return { diff: new Map(), errored: [], aRev, bRev };
-  const a = collect(treeFor(repo, aRev));
-  const b = collect(treeFor(repo, bRev));
+function diffRevs(repo: Repo, cwd: string, aRev: string, bRev: string, all: boolean, kind: 'params' | 'metrics', collect: (t: RevTree) => Map<string, FileValues>): DiffResult {
+  if (!hasCommits(repo)) return { diff: new Map(), errored: [], warnings: [], aRev, bRev };
+  const warnings: string[] = [];
+  const failed = new Set<string>();
+  // a revision that cannot be loaded at all (e.g. a broken dvc.yaml) is reported and compared as
+  // empty (dvc/repo/params/show.py, metrics/show.py: "failed to load params in revision …")
+  const load = (rev: string): Map<string, FileValues> => {
+    try {
+      return collect(treeFor(repo, rev));
+    } catch (e) {
+      if (!isMomoError(e) || e.code === 'REV_NOT_FOUND') throw e;
+      warnings.push(`failed to load ${kind} in revision '${rev}', ${e.message}`);
+      failed.add(rev);
+      return new Map();
+    }
+  };
+  // DVC walks the workspace before the revisions
+  const order = bRev === 'workspace' ? [bRev, aRev] : [aRev, bRev];
+  const loaded = new Map<string, Map<string, FileValues>>();
+  for (const rev of order) if (!loaded.has(rev)) loaded.set(rev, load(rev));
+  const a = loaded.get(aRev)!;
+  const b = loaded.get(bRev)!;
   const data = (m: Map<string, FileValues>) => new Map([...m].flatMap(([k, v]) => ('data' in v ? [[k, v.data] as [string, YamlValue]] : [])));
-  const errored = [aRev, bRev].filter((r, i) => [...(i === 0 ? a : b).values()].some((v) => 'error' in v && v.error.type !== 'FileNotFoundError'));
-  return { diff: toCwdKeys(repo, cwd, diffFiles(data(a), data(b), all)), errored, aRev, bRev };
+  const errored = [...new Set([aRev, bRev])].filter((r) => failed.has(r) || [...(r === aRev ? a : b).values()].some((v) => 'error' in v && v.error.type !== 'FileNotFoundError'));
+  return { diff: toCwdKeys(repo, cwd, diffFiles(data(a), data(b), all)), errored, warnings, aRev, bRev };
 }
 
 /**
@@ -259,7 +279,7 @@ export async function paramsDiff(opts: ParamsDiffOptions): Promise<DiffResult> {
   return withOperation('params diff', () =>
     Repo.withRepo(opts, 'read', async (repo) => {
       const targets = targetsRel(repo, opts.cwd, opts.targets);
-      return diffRevs(repo, opts.cwd, opts.aRev ?? 'HEAD', opts.bRev ?? 'workspace', Boolean(opts.all), (t) => collectParams(t, { targets, deps: opts.deps }));
+      return diffRevs(repo, opts.cwd, opts.aRev ?? 'HEAD', opts.bRev ?? 'workspace', Boolean(opts.all), 'params', (t) => collectParams(t, { targets, deps: opts.deps }));
     }),
   );
 }
@@ -269,7 +289,7 @@ export async function metricsDiff(opts: DiffOptions): Promise<DiffResult> {
   return withOperation('metrics diff', () =>
     Repo.withRepo(opts, 'read', async (repo) => {
       const targets = targetsRel(repo, opts.cwd, opts.targets);
-      return diffRevs(repo, opts.cwd, opts.aRev ?? 'HEAD', opts.bRev ?? 'workspace', Boolean(opts.all), (t) => collectMetrics(repo, t, { targets }));
+      return diffRevs(repo, opts.cwd, opts.aRev ?? 'HEAD', opts.bRev ?? 'workspace', Boolean(opts.all), 'metrics', (t) => collectMetrics(repo, t, { targets }));
     }),
   );
 }
