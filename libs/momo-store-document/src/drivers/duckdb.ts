@@ -42,7 +42,7 @@ function str(v: DuckDBValue): string | undefined {
   return v === null ? undefined : String(v);
 }
 
-function rowToDocument(row: DuckDBValue[]): StoredDocument {
+function documentFromRow(row: DuckDBValue[]): StoredDocument {
   const [id, title, content, metadata] = row;
   const meta = JSON.parse(String(metadata)) as DocumentMetadata;
   const t = str(title);
@@ -172,7 +172,7 @@ export async function createDuckDbDocumentStore(options: DuckDbDocumentStoreOpti
     for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
       const [ids, titles, contents, metadatas] = chunk.getColumns();
       for (let i = 0; i < ids.length; i++) {
-        const d = rowToDocument([ids[i], titles[i], contents[i], metadatas[i]]);
+        const d = documentFromRow([ids[i], titles[i], contents[i], metadatas[i]]);
         built.index.add(d.id, tokenize(indexedText(d)));
         built.docs?.set(d.id, d);
       }
@@ -186,7 +186,7 @@ export async function createDuckDbDocumentStore(options: DuckDbDocumentStoreOpti
     if (ids.length === 0) return out;
     const found = await rows(`SELECT id, title, content, metadata FROM momo_documents WHERE id IN (${ids.map(() => '?').join(', ')})`, ids);
     for (const r of found) {
-      const d = rowToDocument(r);
+      const d = documentFromRow(r);
       out.set(d.id, d);
     }
     return out;
@@ -302,7 +302,7 @@ export async function createDuckDbDocumentStore(options: DuckDbDocumentStoreOpti
           return d ? copyDocument(d) : undefined;
         }
         const r = await rows(`SELECT id, title, content, metadata FROM momo_documents WHERE id = ?`, [id]);
-        return r.length === 0 ? undefined : rowToDocument(r[0]);
+        return r.length === 0 ? undefined : documentFromRow(r[0]);
       });
     },
 
@@ -361,7 +361,7 @@ export async function createDuckDbDocumentStore(options: DuckDbDocumentStoreOpti
           `SELECT id, title, content, metadata FROM ${where.from} WHERE ${where.sql} ORDER BY id LIMIT ${limit} OFFSET ${offset}`,
           where.params,
         );
-        return r.map(rowToDocument);
+        return r.map(documentFromRow);
       });
     },
 
