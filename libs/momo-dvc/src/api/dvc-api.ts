@@ -38,19 +38,21 @@ import { parseLockfile } from '../models/lockfile.js';
 import { parseYaml } from '../yaml/parse.js';
 import { runGit } from '../scm/git.js';
 import { dvcError } from '../errors/dvc-error.js';
+import { CODES } from '../errors/codes.js';
 import { compareCodePoints } from '../models/py-compare.js';
 
 /**
- * Codes raised by this module besides the registered ones (OUTPUT_NOT_FOUND, REV_NOT_FOUND,
- * REMOTE_NO_DEFAULT, REMOTE_NOT_FOUND, CACHE_OBJECT_MISSING, CACHE_OBJECT_CORRUPTED).
+ * Codes raised by this module besides OUTPUT_NOT_FOUND, REV_NOT_FOUND, REMOTE_NO_DEFAULT,
+ * REMOTE_NOT_FOUND, CACHE_OBJECT_MISSING and CACHE_OBJECT_CORRUPTED; all are registered in
+ * ../errors/codes.ts, this subset stays exported for callers that switch on them.
  */
 export const DVC_API_CODES = {
-  API_PATH_MISSING: 'a path is neither a DVC output nor a git-tracked file (dvc.api PathMissingError)',
-  API_PATH_IS_DIRECTORY: 'open/read was given a directory',
-  API_MODE_UNSUPPORTED: 'open/read was given a mode without `r`',
-  API_REPO_UNSUPPORTED: 'the repo option is not a local directory',
-  BUNDLE_OUT_INVALID: 'the bundle destination exists and is not a data bundle',
-  BUNDLE_INVALID: 'a data bundle manifest is missing or malformed',
+  API_PATH_MISSING: CODES.API_PATH_MISSING,
+  API_PATH_IS_DIRECTORY: CODES.API_PATH_IS_DIRECTORY,
+  API_MODE_UNSUPPORTED: CODES.API_MODE_UNSUPPORTED,
+  API_REPO_UNSUPPORTED: CODES.API_REPO_UNSUPPORTED,
+  BUNDLE_OUT_INVALID: CODES.BUNDLE_OUT_INVALID,
+  BUNDLE_INVALID: CODES.BUNDLE_INVALID,
 } as const;
 
 /** Options shared by {@link getUrl}, {@link open}, {@link read} and {@link resolveData}. */
@@ -130,10 +132,10 @@ interface Entry {
 function openCtx(opts: DvcApiOptions): Ctx {
   const repoArg = opts.repo ?? opts.cwd;
   if (repoArg === undefined) {
-    throw new MomoError('USAGE_INVALID', 'pass `repo` (the DVC project directory) or `cwd`', { exitCode: EXIT.USAGE });
+    throw dvcError('USAGE_INVALID', 'pass `repo` (the DVC project directory) or `cwd`', { exitCode: EXIT.USAGE });
   }
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(repoArg) || /^[^/]+@[^/]+:/.test(repoArg)) {
-    throw new MomoError('API_REPO_UNSUPPORTED', `'${repoArg}' is a git URL; momo's api reads local projects only`, {
+    throw dvcError('API_REPO_UNSUPPORTED', `'${repoArg}' is a git URL; momo's api reads local projects only`, {
       hint: `clone it first (\`git clone ${repoArg}\`) and pass the clone's directory as repo`,
       data: { repo: repoArg },
     });
@@ -484,19 +486,19 @@ export async function getUrl(path: string, options: DvcApiOptions): Promise<stri
 
 function checkMode(mode: string | undefined): void {
   if (mode !== undefined && !mode.includes('r')) {
-    throw new MomoError('API_MODE_UNSUPPORTED', 'Only reading `mode` is supported.', { hint: "use mode 'r' (text) or 'rb' (bytes)", exitCode: EXIT.USAGE, data: { mode } });
+    throw dvcError('API_MODE_UNSUPPORTED', 'Only reading `mode` is supported.', { hint: "use mode 'r' (text) or 'rb' (bytes)", exitCode: EXIT.USAGE, data: { mode } });
   }
 }
 
 function pathMissing(path: string): MomoError {
-  return new MomoError('API_PATH_MISSING', `The path '${path}' does not exist in the target repository '${path}' neither as a DVC output nor as a Git-tracked file.`, {
+  return dvcError('API_PATH_MISSING', `The path '${path}' does not exist in the target repository '${path}' neither as a DVC output nor as a Git-tracked file.`, {
     hint: 'check the path (relative to the project root) and the revision',
     data: { path },
   });
 }
 
 function isDirectory(path: string): MomoError {
-  return new MomoError('API_PATH_IS_DIRECTORY', `'${path}' is a directory`, { hint: 'open a file inside it', data: { path } });
+  return dvcError('API_PATH_IS_DIRECTORY', `'${path}' is a directory`, { hint: 'open a file inside it', data: { path } });
 }
 
 /** The bytes of a path: workspace/git file, or a DVC object from the cache or remote. */
@@ -694,7 +696,7 @@ export async function writeDataBundle(options: WriteDataBundleOptions): Promise<
   if (fs.existsSync(outDir)) {
     const entries = fs.readdirSync(outDir);
     if (entries.length && !isBundleDir(outDir)) {
-      throw new MomoError('BUNDLE_OUT_INVALID', `'${options.out}' exists and is not a data bundle (no ${DATA_BUNDLE_MANIFEST} of format '${DATA_BUNDLE_FORMAT}')`, {
+      throw dvcError('BUNDLE_OUT_INVALID', `'${options.out}' exists and is not a data bundle (no ${DATA_BUNDLE_MANIFEST} of format '${DATA_BUNDLE_FORMAT}')`, {
         hint: 'choose a new --out directory, or remove that one yourself',
         data: { out: options.out },
       });
@@ -834,14 +836,14 @@ export function verifyDataBundle(options: { dir: string }): VerifyDataBundleResu
   try {
     manifest = JSON.parse(fs.readFileSync(join(dir, DATA_BUNDLE_MANIFEST), 'utf8')) as DataBundleManifest;
   } catch (e) {
-    throw new MomoError('BUNDLE_INVALID', `'${join(dir, DATA_BUNDLE_MANIFEST)}' is missing or not JSON`, {
+    throw dvcError('BUNDLE_INVALID', `'${join(dir, DATA_BUNDLE_MANIFEST)}' is missing or not JSON`, {
       hint: 'reinstall the bundle written by `momo kb freeze`',
       data: { dir },
       cause: e,
     });
   }
   if (manifest?.format !== DATA_BUNDLE_FORMAT || manifest.version !== 1 || !Array.isArray(manifest.files)) {
-    throw new MomoError('BUNDLE_INVALID', `'${join(dir, DATA_BUNDLE_MANIFEST)}' is not a ${DATA_BUNDLE_FORMAT} version 1 manifest`, {
+    throw dvcError('BUNDLE_INVALID', `'${join(dir, DATA_BUNDLE_MANIFEST)}' is not a ${DATA_BUNDLE_FORMAT} version 1 manifest`, {
       hint: 'reinstall the bundle written by `momo kb freeze`',
       data: { dir },
     });
@@ -852,7 +854,7 @@ export function verifyDataBundle(options: { dir: string }): VerifyDataBundleResu
   for (const f of manifest.files) {
     const rel = String(f.path);
     if (rel.startsWith('/') || rel.split('/').includes('..')) {
-      throw new MomoError('BUNDLE_INVALID', `'${join(dir, DATA_BUNDLE_MANIFEST)}' lists a path outside the bundle: '${rel}'`, { hint: 'reinstall the bundle', data: { dir, path: rel } });
+      throw dvcError('BUNDLE_INVALID', `'${join(dir, DATA_BUNDLE_MANIFEST)}' lists a path outside the bundle: '${rel}'`, { hint: 'reinstall the bundle', data: { dir, path: rel } });
     }
     listed.add(rel);
     const abs = join(dir, rel);

@@ -76,11 +76,17 @@ export const CODES = {
   REPRO_FAILED: 'one or more stages failed to reproduce',
   REPRO_ABORTED: 'an interactive repro was declined',
   MISSING_DATA_SOURCE: 'outputs of a frozen stage or data source are missing',
-  METRICS_INVALID: 'a metrics file cannot be read or is binary',
   REV_NOT_FOUND: 'a git revision given to params/metrics diff does not exist',
   // scm (git)
   GIT_REPO_NOT_FOUND: 'no git work tree contains the DVC root and core.no_scm is off',
   GIT_COMMAND_FAILED: 'git could not be run or refused a command (check-ignore, ls-files, add)',
+  // the dvc.api-like JS API (getUrl/open/read) and data bundles
+  API_PATH_MISSING: 'a path is neither a DVC output nor a git-tracked file (dvc.api PathMissingError)',
+  API_PATH_IS_DIRECTORY: 'open/read was given a directory',
+  API_MODE_UNSUPPORTED: 'open/read was given a mode without `r`',
+  API_REPO_UNSUPPORTED: 'the repo option is not a local directory',
+  BUNDLE_OUT_INVALID: 'the bundle destination exists and is not a data bundle',
+  BUNDLE_INVALID: 'a data bundle manifest is missing or malformed',
 } as const;
 
 export type DvcErrorCode = keyof typeof CODES;
