@@ -3,8 +3,10 @@
  * `testGraphStore` from `@momo/testing`.
  */
 
+import type { JsonValue } from '@momo/common';
+
 /** Any value JSON can carry. */
-export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type { JsonValue };
 
 /** Node kinds the knowledge base produces. Other kebab-case kinds are accepted too. */
 export type KnownNodeKind = 'module' | 'file' | 'symbol' | 'doc-section';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { MomoError } from '@momo/errors';
 import type { DocumentInput, DocumentMetadata, JsonValue, StoredDocument } from './types.js';
-import { cloneJson, stringifyCanonical } from './canonical-json.js';
+import { cloneJson, stringifyCanonical } from '@momo/common';
 
 const METADATA_KEYS = new Set(['source', 'category', 'tags', 'custom']);
 

@@ -4,9 +4,8 @@ import { join } from 'node:path';
 import { MomoError } from '@momo/errors';
 import type { DocumentStore, JsonValue, StoredDocument } from './types.js';
 import { DOCUMENTS_EXPORT_FORMAT, DOCUMENTS_EXPORT_VERSION, DOCUMENTS_FILE, MANIFEST_FILE } from './constants.js';
-import { stringifyCanonical } from './canonical-json.js';
 import { normalizeDocument } from './documents.js';
-import { writeFileAtomic } from './write-file-atomic.js';
+import { stringifyCanonical, writeFileAtomic } from '@momo/common';
 
 /** Options of {@link exportDocuments}. */
 export interface ExportDocumentsOptions {

@@ -1,5 +1,5 @@
 import { MomoError } from '@momo/errors';
-import { compareCodePoints } from './compare.js';
+import { compareCodePoints } from '@momo/common';
 import type { DocumentFilter, FilterScalar, JsonValue, StoredDocument } from './types.js';
 
 /** A validated filter, shared by every driver (memory evaluates it, DuckDB compiles it to SQL). */

@@ -39,7 +39,7 @@ export type {
   ImportDocumentsResult,
   DocumentsManifest,
 } from './export.js';
-export { compareCodePoints } from './compare.js';
+export { compareCodePoints } from '@momo/common';
 export { createDuckDbDocumentStore, DUCKDB_DRIVER_DEPENDENCIES, DUCKDB_SCHEMA_VERSION } from './drivers/duckdb.js';
 export type { DuckDbDocumentStoreOptions } from './drivers/duckdb.js';
 export { compileFilterSql } from './drivers/duckdb-filter-sql.js';

@@ -1,5 +1,5 @@
 import { BM25_B, BM25_K1 } from './constants.js';
-import { compareCodePoints } from './compare.js';
+import { compareCodePoints } from '@momo/common';
 
 /** Lucene's BM25 idf: always positive, so a document matching any term scores above 0. */
 export function bm25Idf(n: number, df: number): number {

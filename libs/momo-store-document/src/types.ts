@@ -7,8 +7,10 @@
  * carrying `source`, `category`, `tags` and free-form `custom` metadata.
  */
 
+import type { JsonValue } from '@momo/common';
+
 /** Any value JSON can carry. */
-export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type { JsonValue };
 
 /** Metadata every document may carry. Unknown top-level keys are rejected; put them in `custom`. */
 export interface DocumentMetadata {

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { MomoError } from '@momo/errors';
 import type { SaveVectorsResult, VectorMetric } from './types.js';
 import { IDS_FILE, MANIFEST_FILE, VECTORS_FILE, VECTORS_FORMAT, VECTORS_FORMAT_VERSION } from './constants.js';
-import { compareCodePoints } from './math.js';
-import { writeFileAtomic } from './write-file-atomic.js';
+import { compareCodePoints } from '@momo/common';
+import { writeFileAtomic } from '@momo/common';
 
 /** The manifest written by every vector driver. Keys are written in this order. */
 export interface VectorsManifest {

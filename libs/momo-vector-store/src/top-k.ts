@@ -1,4 +1,4 @@
-import { compareCodePoints } from './math.js';
+import { compareCodePoints } from '@momo/common';
 
 /** A (score, row) pair. */
 export interface ScoredRow {

@@ -1,3 +1,5 @@
+import { compareCodePoints } from '@momo/common';
+
 /**
  * Python's `json.dumps(value, sort_keys=True)` with default separators and `ensure_ascii=True`.
  * DVC hashes `.dir` manifests and stage dicts through it (dvc_data/hashfile/tree.py), so the
@@ -62,17 +64,4 @@ export function pyJsonString(s: string): string {
 }
 
 /** Compares strings by Unicode code point, as Python's `sorted()` does (not by UTF-16 unit). */
-export function compareCodePoints(a: string, b: string): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const x = a.charCodeAt(i);
-    const y = b.charCodeAt(i);
-    if (x === y) continue;
-    // surrogates (0xD800-0xDFFF) encode code points above 0xFFFF: they sort after 0xE000-0xFFFF
-    const xs = x >= 0xd800 && x <= 0xdfff;
-    const ys = y >= 0xd800 && y <= 0xdfff;
-    if (xs !== ys) return xs ? 1 : -1;
-    return x - y;
-  }
-  return a.length - b.length;
-}
+export { compareCodePoints };

@@ -8,20 +8,12 @@
  *   params values this way, e.g. `dvc/dvcfile.py::Lockfile.dump_stages`,
  *   `dvc/dependency/param.py::workspace_status`).
  */
+import { compareCodePoints } from '@momo/common';
 import type { YamlValue } from '../yaml/parse.js';
 import { PyFloat, YamlTimestamp } from '../yaml/values.js';
 
 /** Orders strings by Unicode code point, as Python does. */
-export function compareCodePoints(a: string, b: string): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const ca = a.codePointAt(i)!;
-    const cb = b.codePointAt(i)!;
-    if (ca !== cb) return ca - cb;
-    if (ca > 0xffff) i++;
-  }
-  return a.length - b.length;
-}
+export { compareCodePoints };
 
 function numeric(v: unknown): number | bigint | undefined {
   if (typeof v === 'number' || typeof v === 'bigint') return v;

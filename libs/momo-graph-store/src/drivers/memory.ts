@@ -20,8 +20,7 @@ import type {
   TraversalResult,
 } from '../types.js';
 import { GRAPH_FILE, GRAPH_FORMAT, GRAPH_FORMAT_VERSION, MANIFEST_FILE, DEFAULT_DEPENDENCY_EDGE_KINDS } from '../constants.js';
-import { cloneJson, compareStrings, stringifyCanonical } from '../canonical-json.js';
-import { writeFileAtomic } from '../write-file-atomic.js';
+import { cloneJson, compareStrings, stringifyCanonical, writeFileAtomic } from '@momo/common';
 
 const KIND_RE = /^[a-z][a-z0-9-]*$/;
 const DIRECTIONS: readonly Direction[] = ['out', 'in', 'both'];

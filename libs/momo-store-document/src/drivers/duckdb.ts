@@ -9,7 +9,7 @@ import { LexicalIndex } from '../lexical-index.js';
 import { FilterIndex } from '../filter-index.js';
 import { indexedText, tokenize } from '../tokenize.js';
 import { resolveListOptions, resolveSearchOptions } from '../search-options.js';
-import { stringifyCanonical } from '../canonical-json.js';
+import { stringifyCanonical } from '@momo/common';
 import { compileFilterSql, type SqlFragment } from './duckdb-filter-sql.js';
 
 /** npm packages the DuckDB driver needs (unstorage's DRIVER_DEPENDENCIES convention). */

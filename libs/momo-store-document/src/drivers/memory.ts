@@ -6,7 +6,7 @@ import { LexicalIndex } from '../lexical-index.js';
 import { FilterIndex } from '../filter-index.js';
 import { indexedText, tokenize } from '../tokenize.js';
 import { resolveListOptions, resolveSearchOptions } from '../search-options.js';
-import { compareCodePoints } from '../compare.js';
+import { compareCodePoints } from '@momo/common';
 
 /**
  * The in-memory document store: the reference driver every other driver is checked against.

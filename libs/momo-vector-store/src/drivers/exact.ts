@@ -1,7 +1,7 @@
 import { MomoError } from '@momo/errors';
 import type { VectorHit, VectorMetric, VectorRecord, VectorStore } from '../types.js';
 import { VectorMatrix } from '../matrix.js';
-import { compareCodePoints } from '../math.js';
+import { compareCodePoints } from '@momo/common';
 import { TopK } from '../top-k.js';
 import { readVectorDir, writeVectorDir, type VectorDir } from '../persist.js';
 import { resolveSearchOptions, toStoredVector, validateId, validateStoreOptions } from '../validate.js';

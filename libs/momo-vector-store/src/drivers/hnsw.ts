@@ -2,7 +2,7 @@ import { MomoError } from '@momo/errors';
 import type { VectorHit, VectorMetric, VectorStore } from '../types.js';
 import { HNSW_DEFAULTS, HNSW_FILE } from '../constants.js';
 import { VectorMatrix } from '../matrix.js';
-import { compareCodePoints } from '../math.js';
+import { compareCodePoints } from '@momo/common';
 import { readVectorDir, writeVectorDir } from '../persist.js';
 import { resolveSearchOptions, toStoredVector, validatePositiveInt, validateStoreOptions } from '../validate.js';
 import { checkDirFits, exactSearch, prepareBatch, rowsOf } from './exact.js';

@@ -1,11 +1,15 @@
-import type { JsonValue } from './types.js';
+/** A plain JSON value: what the stores accept as metadata and persist byte-for-byte. */
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
 /** Compares strings by UTF-16 code unit, the same on every machine and locale. */
 export function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** JSON with object keys sorted recursively and no whitespace: the same value gives the same bytes. */
+/**
+ * JSON with object keys sorted recursively (by UTF-16 code unit) and no whitespace: the same value
+ * gives the same bytes whatever order its keys were built in. `undefined` members are dropped.
+ */
 export function stringifyCanonical(value: JsonValue | undefined): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value);
   if (Array.isArray(value)) return `[${value.map((v) => stringifyCanonical(v)).join(',')}]`;
@@ -21,7 +25,7 @@ export function stringifyCanonical(value: JsonValue | undefined): string {
 
 /**
  * Checks that `value` is plain JSON (finite numbers, plain objects, no cycles) and returns a deep copy,
- * or returns a string describing the first problem.
+ * or a string describing the first problem (with its `$.a[0].b` path).
  */
 export function cloneJson(value: unknown, path = '$', seen: Set<object> = new Set()): { ok: true; value: JsonValue } | { ok: false; problem: string } {
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return { ok: true, value };

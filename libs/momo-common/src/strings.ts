@@ -1,7 +1,8 @@
 /**
- * Orders strings by Unicode code point, which is UTF-8 byte order: the order DuckDB's VARCHAR
- * comparison and `ORDER BY` use. JavaScript's `<` compares UTF-16 code units, which differs only when a
- * surrogate (U+D800–DFFF) meets U+E000–FFFF; this fixes that case and is otherwise as fast as `<`.
+ * Orders strings by Unicode code point — Python's `sorted()` order for `str`, UTF-8 byte order, and
+ * the order DuckDB's VARCHAR comparison uses. JavaScript's `<` compares UTF-16 code units, which
+ * differs only when a surrogate (U+D800–DFFF, half of a code point above U+FFFF) meets U+E000–FFFF;
+ * this fixes that case and is otherwise as fast as `<`. Returns -1, 0 or 1.
  */
 export function compareCodePoints(a: string, b: string): number {
   if (a === b) return 0;
