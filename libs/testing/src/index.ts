@@ -2,6 +2,8 @@ export { tmpRepo, writeTree, GIT_ENV } from './tmp-repo.js';
 export type { TmpRepo, FileTree } from './tmp-repo.js';
 export { oracleDvcPath, runDvc, runMomo, testEnv, PROJECT_ROOT, MOMO_BIN, ORACLE_DVC_VERSION } from './oracle.js';
 export type { RunResult } from './oracle.js';
+export { testErrorCodes } from './conformance/error-codes.js';
+export type { TestErrorCodesOptions } from './conformance/error-codes.js';
 export { testGraphStore, SAMPLE_GRAPH } from './conformance/graph-store.js';
 export type { GraphStoreFactory, GraphStoreTestContext } from './conformance/graph-store.js';
 export { testRemote } from './conformance/remote.js';
