@@ -490,8 +490,10 @@ export class S3Remote extends BaseRemote {
     }
     if (path && ((code && MISSING_CODES.has(code)) || status === 404) && op !== 'write' && op !== 'upload') return this.missing(path, error);
     if (deniedCode || status === 403) {
-      // A HEAD has no body, so a bad signature and a missing permission look alike there.
-      return remoteError('s3', op === 'exists' || op === 'stat' ? 'REMOTE_AUTH_FAILED' : 'REMOTE_PERMISSION_DENIED', `access denied (403) to ${at} on remote ${this.describe()}${op === 'exists' || op === 'stat' ? ': the credentials are wrong or may not read this bucket' : ''}`, {
+      // A 403 without an error code (a HEAD the GET probe of doStat could not explain) may be a bad
+      // secret as well as a missing permission.
+      const unclear = !deniedCode && (op === 'exists' || op === 'stat');
+      return remoteError('s3', unclear ? 'REMOTE_AUTH_FAILED' : 'REMOTE_PERMISSION_DENIED', `access denied (403) to ${at} on remote ${this.describe()}${unclear ? ': the credentials are wrong or may not read this bucket' : ''}`, {
         hint: `check the credentials and the bucket policy for s3://${this.bucket}/${this.prefix}`,
         data: { op, path, code, status },
         cause: error,
@@ -528,6 +530,14 @@ export class S3Remote extends BaseRemote {
     res.resume();
     const s = res.statusCode ?? 0;
     if (s === 404) return null;
+    if (s === 403) {
+      // A HEAD answer has no body, so a bad secret and a missing permission look alike. Ask once
+      // more with a one-byte GET, whose XML error names the cause (SignatureDoesNotMatch,
+      // InvalidAccessKeyId, AccessDenied…); costs one request, only on this failure path.
+      const probe = await this.send('GET', this.key(path), { headers: { ...this.readHeaders(), range: 'bytes=0-0' } });
+      if ((probe.statusCode ?? 0) >= 300) await this.check(probe, 'GET');
+      probe.resume();
+    }
     await this.check(res, 'HEAD');
     return { size: Number(res.headers['content-length'] ?? 0), mode: undefined };
   }

@@ -182,6 +182,12 @@ describe('ssh authentication and host keys', () => {
     await lenient.close();
   });
 
+  it('reports an auth failure on an accepted unknown host as REMOTE_AUTH_FAILED, not as a host-key error', async () => {
+    const r = remote({ knownHostsFiles: [], hostKeyPolicy: 'accept-unknown', keyfile: server.unauthorisedKeyfile });
+    expect(await codeOf(r.exists('x'))).toBe('REMOTE_AUTH_FAILED');
+    await r.close();
+  });
+
   it('reports a closed port as REMOTE_UNREACHABLE', async () => {
     const r = createSshRemote({ url: 'ssh://127.0.0.1:1/data', keyfile: server.keyfile, homeDir: home.root });
     const err = await r.exists('x').catch((e) => e);

@@ -240,9 +240,13 @@ export class SshRemote extends BaseRemote {
         algorithms: preferred.length ? ({ serverHostKey: { remove: preferred, prepend: preferred } } as unknown as { serverHostKey: string[] }) : undefined,
         hostVerifier: (blob: Buffer) => {
           if (policy === 'off') return true;
-          verdict = checkHostKey(knownHosts, host, port, blob);
+          const v = checkHostKey(knownHosts, host, port, blob);
           presented = `${keyTypeOfBlob(blob)} ${blob.toString('base64')}`;
-          return verdict === 'known' || (verdict === 'unknown' && policy === 'accept-unknown');
+          const accepted = v === 'known' || (v === 'unknown' && policy === 'accept-unknown');
+          // Only a refused key explains a failed connection: an accepted one must not turn a later
+          // auth failure into a host-key error.
+          if (!accepted) verdict = v;
+          return accepted;
         },
         authHandler: (_left, _partial, next) => {
           next(i < attempts.list.length ? attempts.list[i++] : false);
@@ -337,7 +341,7 @@ export class SshRemote extends BaseRemote {
     }
     if (verdict === 'unknown') {
       return remoteError('ssh', 'REMOTE_HOST_KEY_UNKNOWN', `'${host}:${port}' is not in known_hosts and strict host-key checking is on (remote ${this.describe()})`, {
-        hint: `connect once with \`ssh -p ${port} ${where}\` to record its key, after checking the fingerprint`,
+        hint: `connect once with \`ssh -p ${port} ${username}@${host}\` to record its key, after checking the fingerprint`,
         data: { host, port, presented },
         cause: e,
       });
