@@ -50,15 +50,45 @@ export function gitAddHint(io: Io, files: string[]): void {
   io.out(`\nTo track the changes with git, run:\n\n\tgit add ${quoted.join(' ')}\n\nTo enable auto staging, run:\n\n\tdvc config core.autostage true\n`);
 }
 
-/** A progress line on stderr, redrawn in place on a TTY, silent otherwise. */
-export function progressPrinter(io: Io, quiet: boolean): ((label: string, done: number, total: number) => void) | undefined {
+/** `1536` → `1.5 KiB`, binary units as DVC's progress bars use. */
+export function formatBytes(n: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let v = n;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return u === 0 ? `${v} B` : `${v.toFixed(1)} ${units[u]}`;
+}
+
+/**
+ * A progress line on stderr — `Pushing 120/500 files, 3.2 MiB (1.1 MiB/s)` — redrawn in place at
+ * most every 100 ms on a TTY, ended with a newline when `done` reaches `total`; nothing at all when
+ * quiet (`-q`, `--json`) or when stderr is not a terminal, so logs and pipes stay clean.
+ */
+export function progressPrinter(
+  io: Io,
+  quiet: boolean,
+  clock: () => number = Date.now,
+): ((label: string, done: number, total: number, bytes?: number) => void) | undefined {
   if (quiet || !io.isTTY) return undefined;
-  let last = 0;
-  return (label, done, total) => {
-    const now = Date.now();
-    if (done < total && now - last < 100) return;
+  const start = clock();
+  let last = -Infinity;
+  let ended = false;
+  return (label, done, total, bytes) => {
+    const now = clock();
+    const final = done >= total;
+    if ((!final && now - last < 100) || (final && ended)) return;
     last = now;
-    io.err(`\r\x1b[K${label} ${done}/${total}${done >= total ? '\n' : ''}`);
+    ended = final;
+    let line = `${label} ${done}/${total} file${total === 1 ? '' : 's'}`;
+    if (bytes !== undefined && bytes > 0) {
+      line += `, ${formatBytes(bytes)}`;
+      const secs = (now - start) / 1000;
+      if (secs >= 0.5) line += ` (${formatBytes(Math.round(bytes / secs))}/s)`;
+    }
+    io.err(`\r\x1b[K${line}${final ? '\n' : ''}`);
   };
 }
 

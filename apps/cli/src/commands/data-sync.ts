@@ -38,7 +38,7 @@ export const define: DefineCommand = (program, io) => {
       const quiet = globals(cmd).quiet;
       const progress = progressPrinter(io, quiet);
       const r = await withPrefix('failed to push data to the cloud', () =>
-        push({ cwd: io.cwd, env: io.env, targets, remote: flags.remote, jobs: flags.jobs, runCache: flags.runCache, onProgress: progress ? (e) => progress('Pushing', e.done, e.total) : undefined }),
+        push({ cwd: io.cwd, env: io.env, targets, remote: flags.remote, jobs: flags.jobs, runCache: flags.runCache, onProgress: progress ? (e) => progress('Pushing', e.done, e.total, e.bytes) : undefined }),
       );
       warnMissing(io, r.missing, 'neither locally nor on remote');
       if (r.noRemote) io.err('No remote provided and no default remote set.\n');
@@ -51,7 +51,7 @@ export const define: DefineCommand = (program, io) => {
       const quiet = globals(cmd).quiet;
       const progress = progressPrinter(io, quiet);
       const r = await withPrefix('failed to fetch data from the cloud', () =>
-        fetch({ cwd: io.cwd, env: io.env, targets, remote: flags.remote, jobs: flags.jobs, runCache: flags.runCache, onProgress: progress ? (e) => progress('Fetching', e.done, e.total) : undefined }),
+        fetch({ cwd: io.cwd, env: io.env, targets, remote: flags.remote, jobs: flags.jobs, runCache: flags.runCache, onProgress: progress ? (e) => progress('Fetching', e.done, e.total, e.bytes) : undefined }),
       );
       warnMissing(io, r.missing, 'on remote');
       if (r.noRemote) io.err('No remote provided and no default remote set.\n');
@@ -76,7 +76,7 @@ export const define: DefineCommand = (program, io) => {
             runCache: flags.runCache,
             force: flags.force,
             allowMissing: flags.allowMissing,
-            onProgress: progress ? (e) => progress('Fetching', e.done, e.total) : undefined,
+            onProgress: progress ? (e) => progress('Fetching', e.done, e.total, e.bytes) : undefined,
           }),
         );
         warnMissing(io, r.fetch.missing, 'on remote');
