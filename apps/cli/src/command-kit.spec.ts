@@ -1,6 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import type { Io } from './io.js';
-import { formatBytes, progressPrinter } from './command-kit.js';
+import { MomoError } from '@momo/errors';
+import { applyErrorPolicy, formatBytes, progressPrinter } from './command-kit.js';
 
 function io(isTTY: boolean): Io & { errs: string[] } {
   const errs: string[] = [];
@@ -38,5 +39,13 @@ describe('progressPrinter', () => {
       '\r\x1b[KPushing 3/4 files, 3.0 MiB (3.0 MiB/s)',
       '\r\x1b[KPushing 4/4 files, 4.0 MiB (4.0 MiB/s)\n',
     ]);
+  });
+});
+
+describe('applyErrorPolicy', () => {
+  it('ends remote connection failures with 255 even in catching commands, like DVC 3.67.1', () => {
+    const auth = applyErrorPolicy(new MomoError('REMOTE_AUTH_FAILED', 'x', { exitCode: 1 }), 'catching') as MomoError;
+    const failed = applyErrorPolicy(new MomoError('PUSH_FAILED', 'x', { exitCode: 1 }), 'catching') as MomoError;
+    expect([auth.exitCode, failed.exitCode]).toEqual([255, 1]);
   });
 });

@@ -11,6 +11,15 @@ export type ErrorPolicy = 'catching' | 'uncaught';
 
 /** Errors that are not DvcExceptions in DVC, so even catching commands end with 255. */
 const NOT_DVC_EXCEPTIONS = new Set(['DVCIGNORE_IN_OUTPUT', 'INTERNAL_ERROR', 'USAGE_INVALID']);
+/**
+ * Remote connection failures: DVC 3.67.1 lets them escape from its filesystems as non-DVC
+ * exceptions (asyncssh's PermissionDenied, ConnectionRefusedError, botocore's 403…), so a
+ * catching command such as `dvc push` or `dvc status -c` exits 255; fetch/pull count them as
+ * failed downloads (FETCH_FAILED, exit 1). Checked by e2e/remotes-interop.spec.ts.
+ */
+const REMOTE_CONNECTION_ERRORS = new Set([
+  'REMOTE_AUTH_FAILED', 'REMOTE_UNREACHABLE', 'REMOTE_PERMISSION_DENIED', 'REMOTE_HOST_KEY_MISMATCH', 'REMOTE_HOST_KEY_UNKNOWN',
+]);
 /** Errors raised while the repo is opened keep their own exit code in every command (A34). */
 const OPEN_ERRORS = new Set(['NOT_A_DVC_REPO', 'CONFIG_INVALID']);
 
@@ -18,7 +27,7 @@ export function applyErrorPolicy(e: unknown, policy: ErrorPolicy): unknown {
   if (!isMomoError(e)) return e;
   const set = (code: number) => ((e as { exitCode: number }).exitCode = code);
   if (e.exitCode === EXIT.USAGE || OPEN_ERRORS.has(e.code)) return e;
-  if (policy === 'uncaught') {
+  if (policy === 'uncaught' || REMOTE_CONNECTION_ERRORS.has(e.code)) {
     if (e.exitCode === EXIT.FAILED) set(EXIT.UNEXPECTED);
   } else if (!NOT_DVC_EXCEPTIONS.has(e.code)) set(EXIT.FAILED);
   return e;
