@@ -12,6 +12,8 @@ export const KB_CODES = {
   KB_DOCUMENT_INVALID: 'a document passed to save() lacks content or has a bad id',
   EMBEDDING_MODEL_NOT_FOUND: 'the embedding model named by embedding_model is not on disk',
   EMBEDDING_DIMENSION_MISMATCH: 'stored vectors and the embedder disagree on the dimension',
+  EMBEDDING_MODEL_INVALID: 'the embedding model on disk cannot be used (unreadable file, unexpected graph inputs or outputs, unsupported pooling)',
+  EMBEDDING_MODEL_MISMATCH: 'stored vectors were made by another embedder (model file, tokenizer or settings) than the one searching them',
   DEPENDENCY_MISSING: 'an optional package needed for this feature is not installed',
 } as const;
 

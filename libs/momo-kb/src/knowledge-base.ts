@@ -16,6 +16,7 @@ import { createEmbedder } from './embed/create-embedder.js';
 import { HashingEmbedder } from './embed/hashing-embedder.js';
 import { tokenize } from './text/tokenize.js';
 import type { Embedder } from './embed/embedder.js';
+import { assertSameEmbedder, type StoredEmbedder } from './embed/check-embedder.js';
 import { exportKnowledgeFiles, type KbManifest } from './export/export-knowledge.js';
 import { readKnowledgeFiles } from './export/read-knowledge.js';
 import { buildGraph } from './graph/build-graph.js';
@@ -237,7 +238,9 @@ export class KnowledgeBase {
   private pathAliases: PathAlias[] = [];
   private annIndexOf: Map<string, number> | undefined;
   /** Vectors read by {@link load}: chunk id -> vector (used when the chunk set matches). */
-  private preloadedVectors: { embedderId: string; ids: string[]; data: Float32Array; dimension: number } | undefined;
+  private preloadedVectors: { embedderId: string; ids: string[]; data: Float32Array; dimension: number; store?: VectorStore } | undefined;
+  /** The embedder of the vectors {@link load} read; search refuses another until the KB is re-ingested or its vectors rebuilt. */
+  private storedEmbedder: StoredEmbedder | undefined;
 
   constructor(options: KnowledgeBaseOptions) {
     if (!options || typeof options.root !== 'string' || !isAbsolute(options.root)) {
@@ -478,6 +481,8 @@ export class KnowledgeBase {
   }
 
   private invalidate(): void {
+    // re-ingested: vectors are recomputed as needed (stored ones are reused only for the same embedder)
+    this.storedEmbedder = undefined;
     this.link = undefined;
     this.engine = undefined;
     this.graphStoreLoaded = false;
@@ -585,6 +590,7 @@ export class KnowledgeBase {
   async search(query: string, options: KbSearchOptions = {}): Promise<SearchHit[]> {
     const limit = positiveInt('limit', options.limit, 10);
     const mode = options.mode ?? 'hybrid';
+    if (mode === 'hybrid' && this.storedEmbedder) assertSameEmbedder(this.storedEmbedder, await this.getEmbedder(), this.embeddingModel);
     const engine = await this.ensureEngine(mode === 'hybrid');
     let queryVector: Float32Array | undefined;
     if (mode === 'hybrid' && engine.hasVectors) {
@@ -614,6 +620,11 @@ export class KnowledgeBase {
       }
     }
     let vectorCandidates: number[] | undefined;
+    if (this.annStore && this.preloadedVectors && this.annStore === this.preloadedVectors.store && queryVector && this.preloadedVectors.embedderId !== (await this.getEmbedder())?.id) {
+      // the loaded approximate index holds another embedder's vectors (the KB was re-ingested with a new model)
+      await this.annStore.close();
+      this.annStore = undefined;
+    }
     if (mode === 'hybrid' && queryVector && this.annStore && this.annIndexOf) {
       // a small candidate list: these only add recall to BM25, so a cheap graph walk is enough
       const ann = await this.annStore.search(queryVector, { limit: 20, ef: 40 });
@@ -826,6 +837,7 @@ export class KnowledgeBase {
     });
     this.vectorsDir = target;
     if (this.annStore) await this.annStore.close();
+    this.storedEmbedder = undefined;
     this.annStore = this.opts.vectorIndex === 'hnsw' ? store : undefined;
     if (store && !this.annStore) await store.close();
     return { dir: target, files };
@@ -851,6 +863,8 @@ export class KnowledgeBase {
       format: 'momo-kb',
       version: 1,
       params: { ...this.describeParams(), embedder: embedder?.id ?? 'none' },
+      // which model made the vectors, with its file hash: a load refuses to search with another
+      embedder_info: embedder ? (embedder.describe?.() ?? { kind: 'custom', id: embedder.id, dimension: embedder.dimension }) : null,
       counts: {
         modules: link.modules.length,
         files: this.records.size,
@@ -887,6 +901,8 @@ export class KnowledgeBase {
     const abs = options.root ? resolve(options.root, dir) : resolve(dir);
     const data = readKnowledgeFiles(abs);
     const p = data.manifest.params;
+    // a KB built with hash-v1 of another size keeps that size (the manifest's embedder is `hash-v1:<dim>`)
+    const hashDim = (options.embeddingModel ?? p.embedding_model) === 'hash-v1' ? /^hash-v1:(\d+)$/.exec(p.embedder ?? '')?.[1] : undefined;
     const kb = new KnowledgeBase({
       ...options,
       root: options.root ?? resolve(abs, '..', '..'),
@@ -894,6 +910,7 @@ export class KnowledgeBase {
       overlap: options.overlap ?? p.overlap,
       maxFileBytes: options.maxFileBytes ?? p.max_file_bytes,
       embeddingModel: options.embeddingModel ?? p.embedding_model,
+      embeddingDimensions: options.embeddingDimensions ?? (hashDim ? Number(hashDim) : undefined),
       holdOutDocComments: options.holdOutDocComments ?? p.hold_out_doc_comments,
     });
     kb.records = data.records;
@@ -919,6 +936,7 @@ export class KnowledgeBase {
       const v = await loadVectors(vdir);
       if (v) {
         kb.preloadedVectors = v;
+        if (v.dimension > 0) kb.storedEmbedder = { model: p.embedding_model, id: v.embedderId, dimension: v.dimension, info: data.manifest.embedder_info ?? undefined, vectorsDir: vdir };
         kb.vectorsDir = vdir;
         kb.annStore = v.store;
       }
@@ -932,6 +950,8 @@ export class KnowledgeBase {
     if (this.docStore && !this.opts.documentStore) await this.docStore.close();
     if (this.annStore) await this.annStore.close();
     if (this.graphStore && !this.opts.graphStore) await this.graphStore.close();
+    // an embedder this KB created (an ONNX session) is released; one passed in belongs to the caller
+    if (this.embedderPromise && !this.opts.embedder) await (await this.embedderPromise.catch(() => undefined))?.close?.();
   }
 }
 

@@ -1,5 +1,5 @@
 import { tokenize } from '../text/tokenize.js';
-import type { Embedder } from './embedder.js';
+import type { Embedder, EmbedderInfo } from './embedder.js';
 
 /** 32-bit FNV-1a of a string (deterministic on every platform). */
 export function fnv1a(s: string): number {
@@ -46,6 +46,10 @@ export class HashingEmbedder implements Embedder {
 
   async embed(texts: readonly string[]): Promise<Float32Array[]> {
     return texts.map((t) => this.embedOne(t));
+  }
+
+  describe(): EmbedderInfo {
+    return { kind: 'hash-v1', id: this.id, dimension: this.dimension };
   }
 
   /** Synchronous single-text embedding (the hot path of ingestion and queries). */

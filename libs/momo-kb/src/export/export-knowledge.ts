@@ -12,6 +12,7 @@ import {
   KB_SYMBOLS_FILE,
 } from '../constants.js';
 import type { FileRecord } from '../ingest/process-file.js';
+import type { EmbedderInfo } from '../embed/embedder.js';
 import type { KbModule, SkipReport } from '../types.js';
 import { canonicalJsonPretty, toJsonLines } from './canonical-json.js';
 import { writeFileAtomic } from './write-file-atomic.js';
@@ -34,6 +35,12 @@ export interface KbManifest {
   vectors: string | null;
   /** Graphs directory relative to this one, or null when not built. */
   graphs: string | null;
+  /**
+   * What made the vectors: `{ kind, id, dimension, ... }`; for an ONNX model also its directory name,
+   * model file, `model_sha256`, `tokenizer_sha256`, pooling and max length. Null without an embedder.
+   * Absent in exports written before it existed.
+   */
+  embedder_info?: EmbedderInfo | null;
   /** Repo-relative paths of the manifests modules were detected from (package.json, project.json, ...). */
   module_manifests: string[];
   /** Root tsconfig `paths` aliases with repo-relative targets (used when a loaded KB re-links). */
