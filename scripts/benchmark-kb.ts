@@ -8,8 +8,10 @@
  *                  symbol, the corpus is re-ingested with every doc comment blanked out, and the
  *                  relevant result is the chunk that declares the symbol (or an identical copy).
  *                  recall@1/5/10, MRR@10, NDCG@10 of the hybrid ranking, and of plain BM25 for scale.
- *   handwritten.*  retrieval on hand-written questions with expected files (--queries), at file
- *                  level on the real index: recall@5/10, MRR@10, NDCG@10.
+ *   handwritten.*  retrieval on hand-written questions with graded files (--queries: `expect` =
+ *                  grade 2, `related` = grade 1), at file level on the real index: NDCG@10 (gain =
+ *                  grade), recall@5/10 and MRR@10 of the grade-2 files. handwritten_dev.* and
+ *                  handwritten_test.* split them: the ranking may be tuned on dev, test is only reported.
  *   ann.*          recall@10 of the approximate (HNSW) vector index against exact search, on the
  *                  held-out query vectors over the stored chunk vectors.
  *   corpus.*, index_bytes.*  sizes of the knowledge base and of its three artifact directories.
@@ -25,9 +27,9 @@ import { availableParallelism, cpus } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { EXIT, MomoError } from '@momo/errors';
 import type { CodeSymbol, KnowledgeBase } from '@momo/kb';
-import { parse } from 'yaml';
 import { readKbParams } from './lib/kb-params.js';
-import { docToQuery, mulberry32, percentile, round4, scoreRanking } from './lib/retrieval-metrics.js';
+import { gradesOf, readHandQueries } from './lib/hand-queries.js';
+import { docToQuery, mulberry32, percentile, round4, scoreGraded, scoreRanking } from './lib/retrieval-metrics.js';
 import { assertBuildFresh, runScript } from './lib/run-script.js';
 import { parseScriptArgs } from './lib/script-args.js';
 
@@ -35,29 +37,6 @@ const USAGE =
   'node scripts/dist/benchmark-kb.js [--kb data] [--queries benchmarks/kb_queries.yaml] [--params params.yaml] [--out benchmarks/kb_metrics.json] [--perf benchmarks/kb_perf.json] [<dir>...]';
 
 const TEST_PATH = /(^|\/)(__tests__|__fixtures__|tests?|e2e)\/|\.(spec|test)\.[cm]?[jt]sx?$|(^|\/)test_[^/]*\.py$/;
-
-interface HandQuery {
-  q: string;
-  expect: string[];
-}
-
-/** Reads the hand-written queries: `queries: [{ q: text, expect: [repo-relative files] }]`. */
-function readHandQueries(file: string): HandQuery[] {
-  if (!existsSync(file)) {
-    throw new MomoError('BENCHMARK_QUERIES_MISSING', `'${file}' does not exist`, { hint: 'create it with `queries: [{ q: "...", expect: ["path/to/file.ts"] }]` or pass --queries', exitCode: EXIT.FAILED });
-  }
-  const doc = parse(readFileSync(file, 'utf8')) as { queries?: unknown };
-  if (!doc || !Array.isArray(doc.queries)) {
-    throw new MomoError('BENCHMARK_QUERIES_INVALID', `'${file}' needs a top-level 'queries' list`, { hint: 'write queries: [{ q: "...", expect: ["file"] }]', exitCode: EXIT.FAILED });
-  }
-  return doc.queries.map((x, i) => {
-    const q = x as { q?: unknown; expect?: unknown };
-    if (typeof q.q !== 'string' || !Array.isArray(q.expect) || !q.expect.every((e) => typeof e === 'string') || !q.expect.length) {
-      throw new MomoError('BENCHMARK_QUERIES_INVALID', `'${file}': queries[${i}] needs a string 'q' and a non-empty list of files 'expect'`, { hint: 'fix that entry', exitCode: EXIT.FAILED });
-    }
-    return { q: q.q, expect: q.expect as string[] };
-  });
-}
 
 function dirBytes(dir: string): number {
   if (!existsSync(dir)) return 0;
@@ -128,22 +107,29 @@ runScript(async () => {
   const dirs = args.positional.length ? args.positional : [...new Set(allFiles.map((f) => f.path.split('/')[0]))].sort();
   await kb.search('warm up the index', { limit: 1 });
 
-  // hand-written questions, file level
+  // hand-written questions, file level, graded (expect = 2, related = 1); per split as well
   const hand = avg();
+  const handSplit = { dev: avg(), test: avg() };
   let expectedMissing = 0;
   let handSkipped = 0;
-  for (const { q, expect } of handQueries) {
-    const relevant = new Set(expect.filter((p) => kbFiles.has(p)));
-    expectedMissing += expect.length - relevant.size;
-    if (!relevant.size) {
+  for (const query of handQueries) {
+    const grades = gradesOf(query);
+    for (const p of [...grades.keys()]) {
+      if (kbFiles.has(p)) continue;
+      grades.delete(p);
+      expectedMissing++;
+    }
+    if (![...grades.values()].includes(2)) {
       handSkipped++;
       continue;
     }
-    const hits = await timedSearch(kb, q, { limit: 50 });
+    const hits = await timedSearch(kb, query.q, { limit: 50 });
     const files: string[] = [];
     for (const h of hits) if (!files.includes(h.path)) files.push(h.path);
-    const s = scoreRanking(files, relevant, [5, 10]);
-    addTo(hand, { recall_at_5: s.recall[5], recall_at_10: s.recall[10], mrr_at_10: s.reciprocalRank, ndcg_at_10: s.ndcgAt10 });
+    const s = scoreGraded(files, grades, [5, 10]);
+    const values = { recall_at_5: s.recall[5], recall_at_10: s.recall[10], mrr_at_10: s.reciprocalRank, ndcg_at_10: s.ndcgAt10 };
+    addTo(hand, values);
+    if (query.split) addTo(handSplit[query.split], values);
   }
   log(`${hand.n} hand-written queries scored (${handSkipped} without any expected file in the KB, ${expectedMissing} expected files missing)`);
 
@@ -207,10 +193,13 @@ runScript(async () => {
   }
   const hybrid = avg();
   const bm25 = avg();
-  for (const { q, relevant } of queries) {
+  // even positions of the sample are the dev half (ranking weights were tuned on it), odd ones the test half
+  const heldSplit = { dev: avg(), test: avg() };
+  for (const [i, { q, relevant }] of queries.entries()) {
     const ids = (await timedSearch(evalKb, q, { limit: 10 })).map((h) => h.id);
     const s = scoreRanking(ids, relevant, [1, 5, 10]);
     addTo(hybrid, { recall_at_1: s.recall[1], recall_at_5: s.recall[5], recall_at_10: s.recall[10], mrr_at_10: s.reciprocalRank, ndcg_at_10: s.ndcgAt10 });
+    addTo(heldSplit[i % 2 ? 'test' : 'dev'], { recall_at_10: s.recall[10], mrr_at_10: s.reciprocalRank, ndcg_at_10: s.ndcgAt10 });
     const b = scoreRanking((await evalKb.search(q, { limit: 10, mode: 'bm25' })).map((h) => h.id), relevant, [10]);
     addTo(bm25, { bm25_recall_at_10: b.recall[10], bm25_ndcg_at_10: b.ndcgAt10 });
   }
@@ -250,7 +239,11 @@ runScript(async () => {
   const metrics = {
     corpus: { modules: manifest.counts.modules, files: manifest.counts.files, symbols: manifest.counts.symbols, chunks: manifest.counts.chunks },
     handwritten: { queries: hand.n, expected_missing: expectedMissing, ...means(hand) },
+    ...(handSplit.dev.n ? { handwritten_dev: { queries: handSplit.dev.n, ...means(handSplit.dev) } } : {}),
+    ...(handSplit.test.n ? { handwritten_test: { queries: handSplit.test.n, ...means(handSplit.test) } } : {}),
     heldout: { queries: queries.length, candidates: unique.length, ...means(hybrid), ...means(bm25) },
+    heldout_dev: { queries: heldSplit.dev.n, ...means(heldSplit.dev) },
+    heldout_test: { queries: heldSplit.test.n, ...means(heldSplit.test) },
     ann,
     index_bytes: { knowledge_base: dirBytes(kbDir), vectors: dirBytes(vdir), graphs: dirBytes(join(data, 'graphs')) },
   };
@@ -277,7 +270,9 @@ runScript(async () => {
   const w = metrics.handwritten as Record<string, number>;
   process.stdout.write(
     `benchmark-kb: held-out NDCG@10 ${h.ndcg_at_10} (BM25 ${h.bm25_ndcg_at_10}), recall@10 ${h.recall_at_10}, MRR ${h.mrr_at_10} on ${h.queries} queries; ` +
-      `hand-written NDCG@10 ${w.ndcg_at_10}, recall@10 ${w.recall_at_10} on ${w.queries}; ANN recall@10 ${ann.recall_at_10}; ` +
+      `hand-written NDCG@10 ${w.ndcg_at_10}, recall@10 ${w.recall_at_10}, MRR ${w.mrr_at_10} on ${w.queries}` +
+      (handSplit.test.n ? ` (dev ${means(handSplit.dev).ndcg_at_10}, test ${means(handSplit.test).ndcg_at_10})` : '') +
+      `; ANN recall@10 ${ann.recall_at_10}; ` +
       `search p50 ${perf.search_latency_ms.p50} ms, p95 ${perf.search_latency_ms.p95} ms; ingest ${perf.ingest.files_per_second} files/s; peak ${perf.peak_rss_mb} MB\n`,
   );
 });

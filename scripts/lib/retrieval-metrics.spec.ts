@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { docToQuery, mulberry32, percentile, scoreRanking } from './retrieval-metrics.js';
+import { docToQuery, mulberry32, percentile, scoreGraded, scoreRanking } from './retrieval-metrics.js';
 
 describe('scoreRanking', () => {
   it('gives recall, reciprocal rank and NDCG of a ranking with one relevant item at rank 2', () => {
@@ -45,5 +45,30 @@ describe('helpers', () => {
   it('turns a doc comment summary into a query and drops short ones', () => {
     expect(docToQuery('Loads the `dvc.lock` of a [stage](x.md) from disk.\n@param p the path')).toBe('Loads the dvc.lock of a stage from disk.');
     expect(docToQuery('Too short.')).toBeUndefined();
+  });
+});
+
+describe('scoreGraded', () => {
+  it('gives partial credit to a related file and counts recall and reciprocal rank on the answers only', () => {
+    const grades = new Map([
+      ['answer.ts', 2],
+      ['helper.ts', 1],
+    ]);
+    const q = scoreGraded(['helper.ts', 'noise.ts', 'answer.ts'], grades, [1, 10]);
+    expect(q.firstRank).toBe(3);
+    expect(q.reciprocalRank).toBeCloseTo(1 / 3, 10);
+    expect(q.recall).toEqual({ 1: 0, 10: 1 });
+    const dcg = 1 / Math.log2(2) + 2 / Math.log2(4);
+    const idcg = 2 / Math.log2(2) + 1 / Math.log2(3);
+    expect(q.ndcgAt10).toBeCloseTo(dcg / idcg, 10);
+  });
+
+  it('is 1 for the ideal order and 0 when only unrelated files are ranked', () => {
+    const grades = new Map([
+      ['a', 2],
+      ['b', 1],
+    ]);
+    expect(scoreGraded(['a', 'b'], grades, [10]).ndcgAt10).toBeCloseTo(1, 10);
+    expect(scoreGraded(['x', 'y'], grades, [10])).toEqual({ firstRank: 0, recall: { 10: 0 }, reciprocalRank: 0, ndcgAt10: 0 });
   });
 });

@@ -81,3 +81,45 @@ export function docToQuery(doc: string): string | undefined {
 export function round4(x: number): number {
   return Math.round(x * 10_000) / 10_000;
 }
+
+/** Quality of one ranked list against graded relevance (grade 0 = not relevant). */
+export interface GradedQuality {
+  /** 1-based rank of the first item of the top grade, 0 when none is ranked. */
+  firstRank: number;
+  /** Fraction of the top-grade items found in the top k, for each k asked. */
+  recall: Record<number, number>;
+  /** 1 / firstRank within the top `mrrDepth`, else 0. */
+  reciprocalRank: number;
+  /** DCG@10 / ideal DCG@10 with gain = grade and a log2(rank + 1) discount. */
+  ndcgAt10: number;
+}
+
+/**
+ * Scores a ranking against graded relevance: NDCG@10 with the grade as gain (so a partly relevant
+ * item earns partial credit), and recall@k and the reciprocal rank counted on the items of the top
+ * grade only (the answers themselves). Items count once even if the ranking repeats them.
+ */
+export function scoreGraded(ranked: readonly string[], grades: ReadonlyMap<string, number>, ks: readonly number[], mrrDepth = 10): GradedQuality {
+  let top = 0;
+  for (const g of grades.values()) if (g > top) top = g;
+  const answers = [...grades.values()].filter((g) => g === top && g > 0).length;
+  const seen = new Set<string>();
+  let firstRank = 0;
+  let dcg = 0;
+  const foundAt: number[] = [];
+  ranked.forEach((id, i) => {
+    const g = grades.get(id) ?? 0;
+    if (g <= 0 || seen.has(id)) return;
+    seen.add(id);
+    if (i < 10) dcg += g / Math.log2(i + 2);
+    if (g === top) {
+      foundAt.push(i + 1);
+      if (!firstRank) firstRank = i + 1;
+    }
+  });
+  const ideal = [...grades.values()].filter((g) => g > 0).sort((a, b) => b - a).slice(0, 10);
+  const idcg = ideal.reduce((s, g, i) => s + g / Math.log2(i + 2), 0);
+  const recall: Record<number, number> = {};
+  for (const k of ks) recall[k] = answers ? foundAt.filter((r) => r <= k).length / answers : 0;
+  return { firstRank, recall, reciprocalRank: firstRank && firstRank <= mrrDepth ? 1 / firstRank : 0, ndcgAt10: idcg ? dcg / idcg : 0 };
+}

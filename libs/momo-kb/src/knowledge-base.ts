@@ -525,7 +525,13 @@ export class KnowledgeBase {
       for (const r of this.records.values()) for (const s of r.parsed.symbols) if (!symbolIndex.has(`${s.path}#${s.qualifiedName}`)) symbolIndex.set(`${s.path}#${s.qualifiedName}`, s);
       const signals: ChunkSignals[] = chunks.map((c) => {
         const sym = c.symbol ? symbolIndex.get(`${c.path}#${c.symbol}`) : undefined;
+        let docs = '';
+        for (const q of c.symbols) {
+          const d = symbolIndex.get(`${c.path}#${q}`)?.doc;
+          if (d) docs += `${d}\n`;
+        }
         return {
+          docs,
           fileInDegree: link.fileInDegree.get(c.path) ?? 0,
           symbolRefs: sym ? (link.symbolInDegree.get(sym.id) ?? 0) : 0,
           exported: sym ? sym.exported : false,

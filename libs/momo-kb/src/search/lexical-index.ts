@@ -40,6 +40,7 @@ export class LexicalIndex {
   private frozen: FieldIndex[] | undefined;
   private docCount = 0;
   private acc = new Float32Array(0);
+  private mask = new Int32Array(0);
 
   constructor(fields: LexicalField[]) {
     this.fields = fields;
@@ -132,6 +133,7 @@ export class LexicalIndex {
     });
     this.building = [];
     this.acc = new Float32Array(N);
+    this.mask = new Int32Array(N);
   }
 
   /** Query terms that exist in the index (deduplicated, in query order). */
@@ -142,6 +144,12 @@ export class LexicalIndex {
       if (id !== undefined) seen.add(id);
     }
     return [...seen];
+  }
+
+  /** idf of a term in field `f` (0 when the term is not in that field). */
+  idf(termId: number, f = 0): number {
+    this.freeze();
+    return this.frozen![f].idf[termId] ?? 0;
   }
 
   /** Term id of a token, if indexed. */
@@ -157,6 +165,8 @@ export class LexicalIndex {
    * PRUNE_MIN_POSTINGS of them) only add to documents
    * that rarer terms already matched (scores of matched documents stay exact; documents that match
    * only very common terms are left out), which keeps latency flat on large indexes.
+   * `visit` sees every matching (accepted) document with its score and a bit mask of the query
+   * terms it matched (bit i = the i-th term of `queryTerms`, first 31 terms).
    */
   search(
     query: string | number[],
@@ -164,27 +174,31 @@ export class LexicalIndex {
     accept?: (doc: number) => boolean,
     fieldWeights?: number[],
     prune?: number,
+    visit?: (doc: number, score: number, matched: number) => void,
   ): LexicalHit[] {
     this.freeze();
     const frozen = this.frozen!;
     const termIds = typeof query === 'string' ? this.queryTerms(query) : query;
     if (!termIds.length) return [];
     const acc = this.acc;
+    const mask = this.mask;
     const touched: number[] = [];
     const N = this.docCount;
-    const deferred: Array<{ docs: Int32Array; w: Float32Array; k: number }> = [];
+    const deferred: Array<{ docs: Int32Array; w: Float32Array; k: number; bit: number }> = [];
     let seeded = false;
     for (let f = 0; f < frozen.length; f++) {
       const fi = frozen[f];
       const fw = fieldWeights ? fieldWeights[f] : fi.weight;
       if (!fw) continue;
-      for (const t of termIds) {
+      for (let q = 0; q < termIds.length; q++) {
+        const t = termIds[q];
         const docs = fi.docs[t];
         if (!docs.length) continue;
         const w = fi.tfw[t];
         const k = fi.idf[t] * fw;
+        const bit = q < 31 ? 1 << q : 0;
         if (prune !== undefined && docs.length > Math.max(prune * N, PRUNE_MIN_POSTINGS)) {
-          deferred.push({ docs, w, k });
+          deferred.push({ docs, w, k, bit });
           continue;
         }
         seeded = true;
@@ -192,18 +206,20 @@ export class LexicalIndex {
           const d = docs[i];
           if (acc[d] === 0) touched.push(d);
           acc[d] += k * w[i];
+          mask[d] |= bit;
         }
       }
     }
     if (deferred.length) {
       // rarest deferred list seeds when no rare term matched anything
       deferred.sort((a, b) => a.docs.length - b.docs.length);
-      for (const { docs, w, k } of deferred) {
+      for (const { docs, w, k, bit } of deferred) {
         if (!seeded) {
           for (let i = 0; i < docs.length; i++) {
             const d = docs[i];
             if (acc[d] === 0) touched.push(d);
             acc[d] += k * w[i];
+            mask[d] |= bit;
           }
           seeded = true;
           continue;
@@ -217,6 +233,7 @@ export class LexicalIndex {
               const v = docs[mid];
               if (v === d) {
                 acc[d] += k * w[mid];
+                mask[d] |= bit;
                 break;
               }
               if (v < d) lo = mid + 1;
@@ -226,7 +243,10 @@ export class LexicalIndex {
         } else {
           for (let i = 0; i < docs.length; i++) {
             const d = docs[i];
-            if (acc[d] !== 0) acc[d] += k * w[i];
+            if (acc[d] !== 0) {
+              acc[d] += k * w[i];
+              mask[d] |= bit;
+            }
           }
         }
       }
@@ -237,6 +257,9 @@ export class LexicalIndex {
     for (const d of touched) {
       const s = acc[d];
       acc[d] = 0;
+      const m = mask[d];
+      mask[d] = 0;
+      if (visit && (!accept || accept(d))) visit(d, s, m);
       if (top.length >= limit && s <= floor) continue;
       if (accept && !accept(d)) continue;
       let lo = 0;

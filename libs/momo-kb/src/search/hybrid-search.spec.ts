@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import type { Chunk } from '../types.js';
+import { HybridSearch, type ChunkSignals } from './hybrid-search.js';
+import { LexicalIndex } from './lexical-index.js';
+
+function chunk(path: string, text: string, extra: Partial<Chunk> = {}): Chunk {
+  const lines = text.split('\n').length;
+  return { id: `${path}:1-${lines}`, path, module: 'm', language: path.endsWith('.md') ? 'markdown' : 'typescript', startLine: 1, endLine: lines, symbols: [], text, ...extra };
+}
+
+const plain: ChunkSignals = { fileInDegree: 0, symbolRefs: 0, exported: true };
+
+describe('LexicalIndex', () => {
+  it('tells a visitor which query terms each matching document contains', () => {
+    const index = new LexicalIndex([{ name: 'body', weight: 1 }]);
+    index.add(['retry the upload']);
+    index.add(['upload only']);
+    index.add(['nothing here']);
+    const terms = index.queryTerms('retry upload');
+    const seen = new Map<number, number>();
+    index.search(terms, 10, undefined, undefined, undefined, (doc, _score, matched) => seen.set(doc, matched));
+    expect([...seen].sort((a, b) => a[0] - b[0])).toEqual([
+      [0, 0b11],
+      [1, 0b10],
+    ]);
+  });
+});
+
+describe('HybridSearch', () => {
+  it('ranks the code above prose that uses the same words when the docs penalty is on', () => {
+    const chunks = [chunk('README.md', '# Retry\nUploads retry with exponential backoff.'), chunk('src/retry.ts', 'export function retryWithBackoff() {\n  // retry uploads with exponential backoff\n}')];
+    const engine = new HybridSearch({ chunks, signals: [plain, plain], weights: { docs: 0, test: 0, exported: 0, centrality: 0, path: 0, fieldPath: 0, fieldNames: 0, vector: 0 } });
+    const off = engine.search('exponential backoff', { limit: 2 }).map((h) => h.path);
+    engine.weights = { ...engine.weights, docs: 1 };
+    const on = engine.search('exponential backoff', { limit: 2 }).map((h) => h.path);
+    expect(off[0]).toBe('README.md');
+    expect(on).toEqual(['src/retry.ts', 'README.md']);
+  });
+
+  it('weighs the doc comments of the declared symbols as a field of their own', () => {
+    const chunks = [
+      chunk('src/a.ts', '/** Signs a request with SigV4. */\nexport function sign() {}', { symbols: ['sign'] }),
+      chunk('src/b.ts', 'export function unrelated() { const request = 1; const sig = 2; }', { symbols: ['unrelated'] }),
+    ];
+    const signals = [{ ...plain, docs: 'Signs a request with SigV4.' }, plain];
+    const engine = new HybridSearch({ chunks, signals, weights: { fieldDoc: 0, vector: 0 } });
+    const without = engine.search('signs request', { limit: 2, explain: true });
+    engine.weights = { ...engine.weights, fieldDoc: 1 };
+    const withDoc = engine.search('signs request', { limit: 2, explain: true });
+    expect(withDoc[0].path).toBe('src/a.ts');
+    expect(withDoc[0].explain!.bm25).toBeGreaterThan(without.find((h) => h.path === 'src/a.ts')!.explain!.bm25);
+  });
+});
