@@ -204,8 +204,10 @@ async function fetchFrom(repo: Repo, remote: Remote, groups: ObjectGroup[], resu
   const jobs = opts.jobs ?? remote.jobs;
   const { settleLimit } = await import('@momo/remotes');
   // manifests that are not in the local cache come from the remote (kept in memory until the end)
-  await settleLimit(groups.filter((g) => g.manifestUnknown), jobs, (g) => fetchManifest(remote, g));
-  for (const g of groups) if (g.manifestUnknown && g.dir) result.missing.push({ md5: g.dir.md5, legacy: g.dir.legacy });
+  const manifests = await settleLimit(groups.filter((g) => g.manifestUnknown), jobs, (g) => fetchManifest(remote, g));
+  for (const [g, err] of manifests.failures) result.failed.push({ md5: g.dir!.md5, error: errText(err) });
+  const unreadable = new Set(manifests.failures.map(([g]) => g));
+  for (const g of groups) if (g.manifestUnknown && g.dir && !unreadable.has(g)) result.missing.push({ md5: g.dir.md5, legacy: g.dir.legacy });
   const want = uniq(groups.flatMap((g) => g.files)).filter((o) => !repo.odb.listed(o.md5, o.legacy) && !repo.odb.exists(o.md5, o.legacy));
   let done = 0;
   let bytes = 0;

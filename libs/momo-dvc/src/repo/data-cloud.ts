@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { isMomoError } from '@momo/errors';
 import type { Remote } from '@momo/remotes';
 import type { Repo } from './repo.js';
 import type { TrackedOut } from './index.js';
@@ -124,9 +125,11 @@ export async function fetchManifest(remote: Remote, group: ObjectGroup): Promise
   let bytes: Buffer;
   try {
     bytes = await remote.readFile(remotePath(group.dir));
-  } catch {
-    // missing on the remote: the output's files stay unknown
-    return false;
+  } catch (e) {
+    // missing on the remote: the output's files stay unknown; any other failure (auth, network)
+    // is a failed download, counted like DVC does ("N files failed to download")
+    if (isMomoError(e, 'REMOTE_OBJECT_MISSING')) return false;
+    throw e;
   }
   if (md5Hex(bytes) + '.dir' !== group.dir.md5) return false;
   const entries = parseDirManifest(bytes, group.dir.md5);
