@@ -26,10 +26,14 @@ export type {
   SkipReport,
   SearchHit,
 } from './types.js';
-export type { Embedder } from './embed/embedder.js';
+export type { Embedder, EmbedderInfo } from './embed/embedder.js';
 export { HashingEmbedder } from './embed/hashing-embedder.js';
 export type { HashingEmbedderOptions } from './embed/hashing-embedder.js';
 export { createEmbedder } from './embed/create-embedder.js';
+export type { CreateEmbedderOptions } from './embed/create-embedder.js';
+// the ONNX runtime itself is imported only inside createOnnxEmbedder
+export { createOnnxEmbedder, OnnxEmbedder } from './embed/onnx-embedder.js';
+export type { OnnxEmbedderOptions } from './embed/onnx-embedder.js';
 export { DEFAULT_RANK_WEIGHTS } from './search/hybrid-search.js';
 export type { RankWeights } from './search/hybrid-search.js';
 export { walkRepo } from './walk/walk-repo.js';
