@@ -168,7 +168,8 @@ if (args.includes('--tune')) {
     kind: [0, 0.05, 0.1],
     coverage: [0, 0.1, 0.2, 0.4],
     fileCoverage: [0, 0.1, 0.2, 0.4],
-    docs: [0, 0.05, 0.1, 0.2],
+    docs: [0, 0.1, 0.2, 0.3],
+    fileLex: [0, 0.1, 0.2, 0.4, 0.7],
   };
   let best = { ...base };
   let bestScore = devScore(await evaluate(best, 'hybrid', ['dev']));

@@ -51,3 +51,22 @@ describe('HybridSearch', () => {
     expect(withDoc[0].explain!.bm25).toBeGreaterThan(without.find((h) => h.path === 'src/a.ts')!.explain!.bm25);
   });
 });
+
+describe('HybridSearch whole-file relevance', () => {
+  it('lifts a chunk whose file as a whole is about the query', () => {
+    // both chunks match "lock" once; only the first one's file also talks about acquiring and releasing it
+    const chunks = [
+      chunk('src/repo-lock.ts', 'export function takeLock() { return lock; }', { id: 'src/repo-lock.ts:1-1' }),
+      chunk('src/repo-lock.ts', 'export function release() { /* release the acquired lock, then acquire again */ }', { id: 'src/repo-lock.ts:2-2', startLine: 2, endLine: 2 }),
+      chunk('src/other.ts', 'export function takeLock() { return lock; }'),
+    ];
+    const signals = [plain, plain, plain];
+    const engine = new HybridSearch({ chunks, signals, weights: { fileLex: 0, vector: 0, path: 0, fieldPath: 0 } });
+    const flat = engine.search('acquire lock', { limit: 3, explain: true });
+    engine.weights = { ...engine.weights, fileLex: 1 };
+    const lifted = engine.search('acquire lock', { limit: 3, explain: true });
+    const scoreOf = (hits: typeof flat, id: string) => hits.find((h) => h.id === id)!.score;
+    expect(scoreOf(flat, 'src/repo-lock.ts:1-1')).toBe(scoreOf(flat, 'src/other.ts:1-1'));
+    expect(scoreOf(lifted, 'src/repo-lock.ts:1-1')).toBeGreaterThan(scoreOf(lifted, 'src/other.ts:1-1'));
+  });
+});
