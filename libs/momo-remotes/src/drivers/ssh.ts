@@ -109,6 +109,14 @@ interface Channel {
   sftp: Ssh2Sftp;
   inflight: number;
   dead: boolean;
+  /**
+   * Rejects (transient) when the channel or its connection goes away. ssh2 answers the requests
+   * pending at that moment with "No response from server", but a request sent afterwards (a
+   * cleanup `close`/`unlink`, or the `close` inside ssh2's fastPut/fastGet error path) is never
+   * answered: every operation races this so it fails and is retried instead of hanging.
+   */
+  lost: Promise<never>;
+  kill: () => void;
 }
 
 interface Connection {
@@ -255,7 +263,7 @@ export class SshRemote extends BaseRemote {
     });
     const onGone = () => {
       conn.dead = true;
-      for (const ch of conn.channels) ch.dead = true;
+      for (const ch of conn.channels) ch.kill();
       if (this.conn && !this.closed) void this.conn.then((c) => c === conn && (this.conn = null), () => undefined);
     };
     client.on('close', onGone);
@@ -373,11 +381,16 @@ export class SshRemote extends BaseRemote {
     return new Promise((resolve, reject) => {
       conn.client.sftp((err, sftp) => {
         if (err) return reject(err);
-        const ch: Channel = { sftp, inflight: 0, dead: false };
+        let fail!: (e: Error) => void;
+        const lost = new Promise<never>((_, rej) => (fail = rej));
+        lost.catch(() => undefined);
         const gone = () => {
           ch.dead = true;
+          fail(Object.assign(new Error('the SSH connection is closed'), { [CONNECTION_LOST]: true }));
         };
+        const ch: Channel = { sftp, inflight: 0, dead: false, lost, kill: gone };
         sftp.on('close', gone);
+        sftp.on('end', gone);
         sftp.on('error', gone);
         resolve(ch);
       });
@@ -419,11 +432,11 @@ export class SshRemote extends BaseRemote {
   }
 
   /** Runs `fn` on a pooled channel; marks failures of a dropped connection as transient. */
-  private async withSftp<T>(fn: (sftp: Ssh2Sftp, conn: Connection) => Promise<T>): Promise<T> {
+  private async withSftp<T>(fn: (sftp: Ssh2Sftp, conn: Connection, lost: Promise<never>) => Promise<T>): Promise<T> {
     const conn = await this.connection();
     const ch = await this.acquire(conn);
     try {
-      return await fn(ch.sftp, conn);
+      return await Promise.race([fn(ch.sftp, conn, ch.lost), ch.lost]);
     } catch (e) {
       if ((conn.dead || ch.dead) && typeof e === 'object' && e !== null && !isMomoError(e)) (e as Record<symbol, boolean>)[CONNECTION_LOST] = true;
       throw e;
@@ -541,9 +554,12 @@ export class SshRemote extends BaseRemote {
   }
 
   protected async doRead(path: string): Promise<{ stream: Readable; size: number | undefined }> {
-    return this.withSftp(async (sftp) => {
+    return this.withSftp(async (sftp, _conn, lost) => {
       const { handle, size } = await this.openRead(sftp, path);
-      return { stream: sftp.createReadStream(this.abs(path), { handle, highWaterMark: CHUNK, autoClose: true }), size };
+      const stream = sftp.createReadStream(this.abs(path), { handle, highWaterMark: CHUNK, autoClose: true });
+      // reads sent after the channel died would never be answered: end the stream with the error
+      lost.catch((e: Error) => stream.destroy(e));
+      return { stream, size };
     });
   }
 
