@@ -65,22 +65,26 @@ const median = (xs) => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
-/** dvc-bench "mnist" shape: images/{train,test}/{0..9}/NNNNN.png, 700–900 bytes, deterministic. */
+/**
+ * dvc-bench "mnist" shape: images/{train,test}/{0..9}/NNNNN.png, 700–900 bytes, deterministic and
+ * all distinct: the bytes are an AES-CTR keystream with a fixed key, cut into consecutive slices
+ * (a floating-point LCG in JS collapses into a short cycle and would make most files duplicates).
+ */
 function genMnist(dir, n) {
-  let seed = 4242;
-  const rnd = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+  const stream = createCipheriv('aes-256-ctr', Buffer.alloc(32, 7), Buffer.alloc(16));
+  const bytes = stream.update(Buffer.alloc(n * 902));
   const train = Math.round((n * 6) / 7);
   const made = new Set();
+  let off = 0;
   for (let i = 0; i < n; i++) {
     const d = join(dir, 'images', i < train ? 'train' : 'test', String(i % 10));
     if (!made.has(d)) {
       mkdirSync(d, { recursive: true });
       made.add(d);
     }
-    const size = 700 + Math.floor(rnd() * 200);
-    const buf = Buffer.allocUnsafe(size);
-    for (let k = 0; k < size; k++) buf[k] = (rnd() * 256) | 0;
-    writeFileSync(join(d, `${String(i).padStart(5, '0')}.png`), buf);
+    const size = 700 + (bytes.readUInt16LE(off) % 200);
+    writeFileSync(join(d, `${String(i).padStart(5, '0')}.png`), bytes.subarray(off + 2, off + 2 + size));
+    off += 2 + size;
   }
 }
 
@@ -177,6 +181,9 @@ try {
       await run([...cmd(tool), 'add', '-q', ds], repo, envFor(tool, repo));
     }
     repos[tool] = repo;
+    const objects = readdirSync(join(repo, '.dvc', 'cache', 'files', 'md5'), { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).length;
+    const expected = (DATASETS.includes('images') ? NFILES + 1 : 0) + (DATASETS.includes('big') ? NBIG + 1 : 0);
+    if (objects !== expected) throw new Error(`${tool} cache holds ${objects} objects, expected ${expected} (duplicate files in the generated data?)`);
   }
   rmSync(data, { recursive: true, force: true });
 
