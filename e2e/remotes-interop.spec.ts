@@ -146,11 +146,17 @@ const BIG = (() => {
 
 const DVC_YAML = ['stages:', '  join:', '    cmd: cat foo data/sub/b.txt > joined.txt', '    deps:', '    - data', '    - foo', '    outs:', '    - joined.txt', ''].join('\n');
 
-/** A file, a directory with nested (empty, binary, 3 MiB) files and a pipeline stage output. */
+/**
+ * 70 small files: enough for momo's batched existence checks to take their listing path on S3
+ * (existsMany lists `files/md5/xx/` for batches of 64 or more).
+ */
+const MANY = Object.fromEntries(Array.from({ length: 70 }, (_, i) => [`f${String(i).padStart(2, '0')}.txt`, `line ${i}\n`]));
+
+/** A file, a directory with nested (empty, binary, 3 MiB, 70 small) files and a pipeline stage output. */
 async function project(tool: Tool): Promise<TmpRepo> {
   const r = repo(`${tool}-base`);
   await ok(tool, r.root, 'init', '-q');
-  r.gen({ foo: 'foo\n', data: { 'a.csv': 'a,b\n1,2\n', empty: '', sub: { 'b.txt': 'bee\n', deeper: { 'big.bin': BIG } } }, 'dvc.yaml': DVC_YAML });
+  r.gen({ foo: 'foo\n', data: { 'a.csv': 'a,b\n1,2\n', empty: '', many: MANY, sub: { 'b.txt': 'bee\n', deeper: { 'big.bin': BIG } } }, 'dvc.yaml': DVC_YAML });
   await ok(tool, r.root, 'add', '-q', 'foo', 'data');
   await ok(tool, r.root, 'repro', '-q');
   return r;
@@ -208,7 +214,7 @@ describe.each(['ssh', 's3'] as const)('%s remote shared by DVC 3.67.1 and momo',
     const { dvc, momo, push } = pairs[kind];
     expect(push.dvc.code).toBe(0);
     expect([push.momo.code, push.momo.stdout]).toEqual([0, push.dvc.stdout]);
-    expect(push.dvc.stdout).toBe('7 files pushed\n');
+    expect(push.dvc.stdout).toBe('77 files pushed\n');
     // the same content gives the same tracked files, hence the same objects
     for (const f of ['foo.dvc', 'data.dvc', 'dvc.lock']) expect(readFileSync(join(momo.root, f), 'utf8')).toBe(readFileSync(join(dvc.root, f), 'utf8'));
     const keys = (l: string[]) => l.map((x) => x.split(' ')[0]);
@@ -235,6 +241,40 @@ describe.each(['ssh', 's3'] as const)('%s remote shared by DVC 3.67.1 and momo',
     expect(tree(byMomo)).toEqual(tree(byDvc));
     expect(tree(byMomo)).toEqual(tree(dvc));
     expect(readFileSync(join(byMomo.root, 'data/sub/deeper/big.bin')).equals(BIG)).toBe(true);
+  }, 120_000);
+});
+
+describe('credentials and hosts kept outside the repo', () => {
+  /** A HOME of its own, with the test server's known_hosts entry. */
+  function otherHome(files: Record<string, string>): string {
+    const h = repo('home');
+    mkdirSync(join(h.root, '.ssh'));
+    writeFileSync(join(h.root, '.ssh', 'known_hosts'), readFileSync(sshd.knownHostsFile));
+    for (const [p, text] of Object.entries(files)) {
+      mkdirSync(join(h.root, p, '..'), { recursive: true });
+      writeFileSync(join(h.root, p), text);
+    }
+    return h.root;
+  }
+
+  /** status -c of both tools in a copy of the DVC-made repo, with these remote keys and HOME. */
+  async function bothInSync(kind: Kind, config: Section, local: Section, HOME: string) {
+    const r = copy(pairs[kind].dvc, `outside-${kind}`, ini('storage', config, true), Object.keys(local).length ? ini('storage', local) : '');
+    const [d, m] = await Promise.all([run('dvc', r.root, ['status', '-c'], { HOME }), run('momo', r.root, ['status', '-c'], { HOME })]);
+    expect([d.code, d.stdout]).toEqual([0, "Cache and remote 'storage' are in sync.\n"]);
+    // nothing else on momo's stderr (e.g. no warning from the lazily loaded AWS SDK)
+    expect([m.code, m.stdout, m.stderr]).toEqual([0, d.stdout, '']);
+  }
+
+  it('an ssh:// URL naming a Host of ~/.ssh/config (HostName, Port, User, IdentityFile) works for both', async () => {
+    const HOME = otherHome({ '.ssh/config': `Host storage-box\n    HostName 127.0.0.1\n    Port ${sshd.port}\n    User ${sshd.user}\n    IdentityFile ${sshd.keyfile}\n` });
+    await bothInSync('ssh', { url: `ssh://storage-box${sshd.root}/by-dvc` }, {}, HOME);
+  }, 120_000);
+
+  it('S3 keys from a profile of ~/.aws/credentials (profile in config.local) work for both', async () => {
+    const HOME = otherHome({ '.aws/credentials': `[team]\naws_access_key_id = ${s3.accessKeyId}\naws_secret_access_key = ${s3.secretAccessKey}\n` });
+    const { url, endpointurl } = setup('s3', 'by-dvc').config;
+    await bothInSync('s3', { url, endpointurl }, { profile: 'team' }, HOME);
   }, 120_000);
 });
 
