@@ -8,10 +8,18 @@ export const OBJECTS_DIR = 'files/md5';
 export const TEMP_SUFFIX = '.tmp';
 
 const TEMP_NAME = /\.[0-9a-f]{16}\.tmp$/;
+/**
+ * DVC's own temp names on SFTP and local remotes: `.<token_urlsafe(16)>.tmp` in the target's directory
+ * (dvc_objects/fs/utils.py `tmp_fname`, used by `as_atomic`); an interrupted `dvc push` leaves them.
+ */
+const DVC_TEMP_NAME = /^\.[A-Za-z0-9_-]{22}\.tmp$/;
 
-/** True when `name` is one of our in-flight temp files (`<name>.<16 hex>.tmp`). */
+/**
+ * True when `name` is an in-flight temp file: ours (`<name>.<16 hex>.tmp`) or DVC's
+ * (`.<22 url-safe chars>.tmp`), so `list` never shows a partial object of either tool.
+ */
 export function isTempName(name: string): boolean {
-  return TEMP_NAME.test(name);
+  return TEMP_NAME.test(name) || DVC_TEMP_NAME.test(name);
 }
 
 /** A fresh temp name next to `path` (same directory, so a rename is atomic). */

@@ -60,6 +60,17 @@ testRemote(
       expect(statSync(file).mode & 0o200).toBe(0o200);
     });
 
+    it('does not list the temp files an interrupted dvc push leaves (.<token_urlsafe(16)>.tmp)', async () => {
+      const d = ctx.dir();
+      const dir = join(server.root, d, 'files/md5/ac');
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, 'bd18db4cc2f85cedef654fccc4a4d8'), 'foo');
+      writeFileSync(join(dir, '.Qm9vX2Jhcl9iYXpfcXV4AQ.tmp'), 'fo');
+      const listed: string[] = [];
+      for await (const p of ctx.remote.list(`${d}files/`)) listed.push(p);
+      expect(listed).toEqual([`${d}files/md5/ac/bd18db4cc2f85cedef654fccc4a4d8`]);
+    });
+
     it('reconnects after the server drops the connection, retrying the interrupted call', async () => {
       const d = ctx.dir();
       await ctx.remote.write(`${d}before`, 'x');
