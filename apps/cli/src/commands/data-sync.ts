@@ -9,6 +9,11 @@ interface SyncFlags {
   remote?: string;
   jobs?: number;
   runCache?: boolean;
+  allBranches?: boolean;
+  allTags?: boolean;
+  allCommits?: boolean;
+  withDeps?: boolean;
+  recursive?: boolean;
   force?: boolean;
   allowMissing?: boolean;
 }
@@ -18,8 +23,22 @@ function common(cmd: Command): Command {
     .argument('[targets...]', 'limit to these .dvc files, stages or paths')
     .option('-r, --remote <name>', 'remote storage to use')
     .option('-j, --jobs <n>', 'number of parallel transfers (default: 4 × cores)', (v) => Number(v))
+    .option('-a, --all-branches', 'also the data of every git branch')
+    .option('-T, --all-tags', 'also the data of every git tag')
+    .option('-A, --all-commits', 'also the data of every git commit')
+    .option('-d, --with-deps', 'also the stages the targets depend on')
+    .option('-R, --recursive', 'every stage defined inside the target directories')
     .option('--run-cache', 'also transfer the run-cache')
+    .option('--no-run-cache', 'do not transfer the run-cache (default)')
     .option('-q, --quiet', 'be quiet');
+}
+
+/** The data-scope flags shared by push, fetch and pull. */
+const scope = (f: SyncFlags) => ({ allBranches: f.allBranches, allTags: f.allTags, allCommits: f.allCommits, withDeps: f.withDeps, recursive: f.recursive });
+
+/** DVC logs a revision it cannot read and goes on (dvc/repo/fetch.py::_collect_indexes). */
+function warnRevs(io: Io, warnings: string[]): void {
+  for (const w of warnings) io.err(`WARNING: ${w}\n`);
 }
 
 const plural = (n: number, what: string) => `${n} file${n === 1 ? '' : 's'} ${what}`;
@@ -38,8 +57,9 @@ export const define: DefineCommand = (program, io) => {
       const quiet = globals(cmd).quiet;
       const progress = progressPrinter(io, quiet);
       const r = await withPrefix('failed to push data to the cloud', () =>
-        push({ cwd: io.cwd, env: io.env, targets, remote: flags.remote, jobs: flags.jobs, runCache: flags.runCache, onProgress: progress ? (e) => progress('Pushing', e.done, e.total, e.bytes) : undefined }),
+        push({ cwd: io.cwd, env: io.env, targets, remote: flags.remote, jobs: flags.jobs, runCache: flags.runCache, ...scope(flags), onProgress: progress ? (e) => progress('Pushing', e.done, e.total, e.bytes) : undefined }),
       );
+      warnRevs(io, r.warnings);
       warnMissing(io, r.missing, 'neither locally nor on remote');
       if (r.noRemote) io.err('No remote provided and no default remote set.\n');
       if (!quiet) io.out(r.transferred ? `${plural(r.transferred, 'pushed')}\n` : 'Everything is up to date.\n');
@@ -51,8 +71,9 @@ export const define: DefineCommand = (program, io) => {
       const quiet = globals(cmd).quiet;
       const progress = progressPrinter(io, quiet);
       const r = await withPrefix('failed to fetch data from the cloud', () =>
-        fetch({ cwd: io.cwd, env: io.env, targets, remote: flags.remote, jobs: flags.jobs, runCache: flags.runCache, onProgress: progress ? (e) => progress('Fetching', e.done, e.total, e.bytes) : undefined }),
+        fetch({ cwd: io.cwd, env: io.env, targets, remote: flags.remote, jobs: flags.jobs, runCache: flags.runCache, ...scope(flags), onProgress: progress ? (e) => progress('Fetching', e.done, e.total, e.bytes) : undefined }),
       );
+      warnRevs(io, r.warnings);
       warnMissing(io, r.missing, 'on remote');
       if (r.noRemote) io.err('No remote provided and no default remote set.\n');
       if (!quiet) io.out(r.transferred ? `${plural(r.transferred, 'fetched')}\n` : 'Everything is up to date.\n');
@@ -74,11 +95,13 @@ export const define: DefineCommand = (program, io) => {
             remote: flags.remote,
             jobs: flags.jobs,
             runCache: flags.runCache,
+            ...scope(flags),
             force: flags.force,
             allowMissing: flags.allowMissing,
             onProgress: progress ? (e) => progress('Fetching', e.done, e.total, e.bytes) : undefined,
           }),
         );
+        warnRevs(io, r.fetch.warnings);
         warnMissing(io, r.fetch.missing, 'on remote');
         if (r.fetch.noRemote) io.err('No remote provided and no default remote set.\n');
         if (quiet) return;

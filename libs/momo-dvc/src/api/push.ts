@@ -1,11 +1,12 @@
 import * as fs from 'node:fs';
-import { join } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import { withOperation, isMomoError } from '@momo/errors';
 import type { Remote } from '@momo/remotes';
 import { Repo, type RepoOptions } from '../repo/repo.js';
-import { loadIndex } from '../repo/index.js';
-import { selectOuts } from './status.js';
-import { cloudOuts, groupByRemote, objectGroups, openRemote, remotePath, fetchObject, fetchManifest, type CloudObject, type ObjectGroup } from '../repo/data-cloud.js';
+import { loadIndex, isSubPath, type TrackedOut } from '../repo/index.js';
+import { outsAtRev, selectNamedRevs, type RevOut } from '../repo/used-objects.js';
+import { selectOuts, selectStages } from './status.js';
+import { cloudOuts, groupByRemote, objectGroups, openRemote, remotePath, fetchObject, fetchManifest, type CloudObject, type CloudOut, type ObjectGroup } from '../repo/data-cloud.js';
 import { dvcError } from '../errors/dvc-error.js';
 import { resolveRemoteConfig } from '../config/load-config.js';
 import { RUN_CACHE_DIR } from '../constants.js';
@@ -19,6 +20,16 @@ export interface TransferOptions extends RepoOptions {
   jobs?: number;
   /** also transfer the run-cache (`.dvc/cache/runs`) */
   runCache?: boolean;
+  /** `-a`: also the outputs recorded at the tip of every git branch (read through git, no checkout) */
+  allBranches?: boolean;
+  /** `-T`: also the outputs recorded at every git tag */
+  allTags?: boolean;
+  /** `-A`: also the outputs recorded at every git commit */
+  allCommits?: boolean;
+  /** `-d`: also the outputs of the stages the target stages depend on (workspace only) */
+  withDeps?: boolean;
+  /** `-R`: a directory target selects every stage defined below it (workspace only) */
+  recursive?: boolean;
   /** files done / total and bytes, for progress bars */
   onProgress?: (e: { done: number; total: number; bytes: number }) => void;
 }
@@ -32,9 +43,67 @@ export interface TransferResult {
   missing: Array<{ md5: string; legacy: boolean }>;
   /** true when no remote was given or configured (DVC: "No remote provided and no default remote set.") */
   noRemote: boolean;
+  /** revisions that could not be read, DVC's "failed to collect '<rev>', skipping" */
+  warnings: string[];
 }
 
-const emptyResult = (): TransferResult => ({ transferred: 0, failed: [], missing: [], noRemote: false });
+const emptyResult = (): TransferResult => ({ transferred: 0, failed: [], missing: [], noRemote: false, warnings: [] });
+
+/**
+ * The outputs to transfer: the workspace's, plus with `-a/-T/-A` those recorded at each selected
+ * revision (dvc/repo/fetch.py::_collect_indexes: the workspace and every revision; a revision that
+ * fails to load, e.g. lacks a target, is skipped with a warning; only when nothing loads the error is
+ * raised). Outputs naming the same object and remote are kept once.
+ */
+function collectCloudOuts(repo: Repo, opts: TransferOptions, forPush: boolean, warnings: string[]): CloudOut[] {
+  const revs = selectNamedRevs(repo, opts);
+  if (!revs.length) return cloudOuts(selectWorkspaceOuts(repo, opts), forPush);
+  const all: CloudOut[] = [];
+  let collected = 0;
+  let lastError: unknown;
+  const attempt = (name: string, load: () => CloudOut[]) => {
+    try {
+      all.push(...cloudOuts(load(), forPush));
+      collected++;
+    } catch (e) {
+      if (!isMomoError(e)) throw e;
+      lastError = e;
+      warnings.push(`failed to collect '${name}', skipping`);
+    }
+  };
+  attempt('workspace', () => selectWorkspaceOuts(repo, opts));
+  for (const r of revs) attempt(r.name, () => selectRevOuts(repo, opts.cwd ?? repo.root, outsAtRev(repo, r.sha), opts.targets));
+  if (!collected) throw lastError;
+  const seen = new Set<string>();
+  return all.filter((o) => {
+    const k = `${o.entry.remote ?? ''}\0${o.legacy ? 'L:' : ''}${o.entry.md5}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+/** The workspace outputs the targets select (stage names, `-d` upstream stages, `-R` directories). */
+function selectWorkspaceOuts(repo: Repo, opts: TransferOptions): TrackedOut[] {
+  const index = loadIndex(repo);
+  if (!opts.targets?.length || !(opts.withDeps || opts.recursive)) return selectOuts(repo, opts.cwd, index.outs, opts.targets, index);
+  const stages = new Set<unknown>(selectStages(repo, index, opts.cwd, opts).map((s) => s.stage));
+  return index.outs.filter((o) => stages.has(o.source));
+}
+
+/** Targets at a revision: a `.dvc` file, a path (inside or above outputs), or a stage name. */
+function selectRevOuts(repo: Repo, cwd: string, outs: RevOut[], targets?: string[]): RevOut[] {
+  if (!targets?.length) return outs;
+  const picked = new Set<RevOut>();
+  for (const t of targets) {
+    const rel = relative(repo.root, resolve(cwd, t)).split(sep).join('/');
+    let matches = outs.filter((o) => o.dvcfile === rel || isSubPath(o.rel, rel) || isSubPath(rel, o.rel));
+    if (!matches.length) matches = outs.filter((o) => o.stage === t || o.stage.endsWith(`:${t}`));
+    if (!matches.length) throw dvcError('TARGET_NOT_FOUND', `'${t}' does not exist as an output or a stage name in 'dvc.yaml'`, { hint: 'list what is tracked with `momo ls-files`' });
+    for (const m of matches) picked.add(m);
+  }
+  return outs.filter((o) => picked.has(o));
+}
 
 /**
  * Uploads the cache objects of the selected outputs that the remote lacks, like `dvc push`
@@ -46,11 +115,11 @@ const emptyResult = (): TransferResult => ({ transferred: 0, failed: [], missing
 export async function push(opts: TransferOptions): Promise<TransferResult> {
   return withOperation('push', () =>
     Repo.withRepo(opts, 'read', async (repo) => {
-      const outs = cloudOuts(selectOuts(repo, opts.cwd, loadIndex(repo).outs, opts.targets), true);
+      const result = emptyResult();
+      const outs = collectCloudOuts(repo, opts, true, result.warnings);
       const { byRemote, noRemote } = groupByRemote(repo, outs, opts.remote);
       if (opts.remote && !byRemote.has(opts.remote.toLowerCase())) byRemote.set(opts.remote.toLowerCase(), []);
       requireSomeRemote(repo, byRemote, 'push');
-      const result = emptyResult();
       result.noRemote = noRemote && !opts.remote && !repo.settings.defaultRemote;
       for (const [name, group] of byRemote) {
         const remote = await openRemote(repo, name, opts.jobs);
@@ -181,11 +250,11 @@ export async function fetch(opts: TransferOptions): Promise<TransferResult> {
 
 /** `fetch` inside an already opened and locked repo (used by pull). */
 export async function fetchInRepo(repo: Repo, opts: TransferOptions): Promise<TransferResult> {
-  const outs = cloudOuts(selectOuts(repo, opts.cwd, loadIndex(repo).outs, opts.targets), false);
+  const result = emptyResult();
+  const outs = collectCloudOuts(repo, opts, false, result.warnings);
   const { byRemote, noRemote } = groupByRemote(repo, outs, opts.remote);
   if (opts.remote && !byRemote.has(opts.remote.toLowerCase())) byRemote.set(opts.remote.toLowerCase(), []);
   requireSomeRemote(repo, byRemote, 'fetch');
-  const result = emptyResult();
   result.noRemote = noRemote && !opts.remote && !repo.settings.defaultRemote;
   for (const [name, group] of byRemote) {
     const remote = await openRemote(repo, name, opts.jobs);

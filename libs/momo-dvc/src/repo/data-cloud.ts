@@ -1,6 +1,5 @@
 import * as fs from 'node:fs';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { isMomoError } from '@momo/errors';
 import type { Remote } from '@momo/remotes';
 import type { Repo } from './repo.js';
@@ -19,9 +18,12 @@ export interface CloudObject {
   name: string;
 }
 
+/** What push/fetch need of an output (a workspace {@link TrackedOut} or one recorded at a git revision). */
+export type CloudOut = Pick<TrackedOut, 'entry' | 'rel' | 'legacy' | 'cache'>;
+
 /** The objects of one directory output (files first, `.dir` last) or of one file output. */
 export interface ObjectGroup {
-  out: TrackedOut;
+  out: CloudOut;
   /** the `.dir` object, when the output is a directory */
   dir?: CloudObject;
   /** file objects (for a directory: its entries, when the manifest is known) */
@@ -38,12 +40,12 @@ export function remotePath(o: { md5: string; legacy: boolean }): string {
 }
 
 /** Outputs that take part in push/fetch: cached, with a hash, not `push: false` (push only). */
-export function cloudOuts(outs: TrackedOut[], forPush: boolean): TrackedOut[] {
+export function cloudOuts<T extends CloudOut>(outs: T[], forPush: boolean): T[] {
   return outs.filter((o) => o.cache && o.entry.md5 && !(forPush && o.entry.push === false) && !o.entry.extra?.repo);
 }
 
 /** Builds the object groups of outputs from the local cache's manifests. */
-export function objectGroups(repo: Repo, outs: TrackedOut[]): ObjectGroup[] {
+export function objectGroups(repo: Repo, outs: CloudOut[]): ObjectGroup[] {
   return outs.map((out) => {
     const md5 = out.entry.md5!;
     const legacy = out.legacy;
@@ -56,8 +58,8 @@ export function objectGroups(repo: Repo, outs: TrackedOut[]): ObjectGroup[] {
 }
 
 /** The remote each output goes to: its own `remote:` or the command's / default one (§10.2). */
-export function groupByRemote(repo: Repo, outs: TrackedOut[], remoteName?: string): { byRemote: Map<string, TrackedOut[]>; noRemote: boolean } {
-  const byRemote = new Map<string, TrackedOut[]>();
+export function groupByRemote<T extends CloudOut>(repo: Repo, outs: T[], remoteName?: string): { byRemote: Map<string, T[]>; noRemote: boolean } {
+  const byRemote = new Map<string, T[]>();
   const fallback = remoteName ?? repo.settings.defaultRemote;
   let noRemote = false;
   for (const o of outs) {
@@ -89,31 +91,37 @@ export async function openRemote(repo: Repo, name: string, jobs?: number): Promi
   });
 }
 
+/** Cache prefix directories already made by {@link fetchObject}, per repo. */
+const madeDirs = new WeakMap<Repo, Set<string>>();
+
 /**
- * Downloads one object into the local cache, verified: the bytes land in a temp file inside the
- * cache, are hashed, and only a match is renamed into place (0o444). A mismatch is never stored.
+ * Downloads one object into the local cache, verified: the bytes land in a temp file next to the
+ * object (the driver's atomic download), are hashed, and only a match is renamed into place
+ * (0o444). A mismatch is never stored. Callers skip objects the cache already has.
  * @throws CACHE_OBJECT_CORRUPTED naming the object and the remote
  */
 export async function fetchObject(repo: Repo, remote: Remote, o: { md5: string; legacy: boolean }, onBytes?: (n: number) => void): Promise<void> {
   const final = repo.odb.oidPath(o.md5, o.legacy);
-  if (fs.existsSync(final)) return;
   const dir = join(final, '..');
-  fs.mkdirSync(dir, { recursive: true, mode: repo.odb.dirMode });
-  const tmp = join(dir, `.${randomBytes(12).toString('base64url')}.tmp`);
-  try {
-    await remote.download(remotePath(o), tmp, { onProgress: onBytes ? (p) => onBytes(p.delta) : undefined });
-    const actual = o.md5.endsWith('.dir') ? md5Hex(fs.readFileSync(tmp)) + '.dir' : o.legacy ? md5Dos2UnixFile(tmp).md5 : md5File(tmp).md5;
-    if (actual !== o.md5) {
-      throw dvcError('CACHE_OBJECT_CORRUPTED', `object '${o.md5}' on remote '${remote.url}' is corrupted: its content hashes to '${actual}'`, {
-        hint: 'push a good copy from a machine that has the data (`momo push`), or remove the object from the remote',
-        data: { md5: o.md5, actual, remote: remote.url },
-      });
-    }
-    fs.chmodSync(tmp, 0o444);
-    fs.renameSync(tmp, final);
-  } finally {
-    fs.rmSync(tmp, { force: true });
+  let made = madeDirs.get(repo);
+  if (!made) madeDirs.set(repo, (made = new Set()));
+  if (!made.has(dir)) {
+    fs.mkdirSync(dir, { recursive: true, mode: repo.odb.dirMode });
+    made.add(dir);
   }
+  await remote.download(remotePath(o), final, {
+    mode: 0o444,
+    onProgress: onBytes ? (p) => onBytes(p.delta) : undefined,
+    verify: (tmp) => {
+      const actual = o.md5.endsWith('.dir') ? md5Hex(fs.readFileSync(tmp)) + '.dir' : o.legacy ? md5Dos2UnixFile(tmp).md5 : md5File(tmp).md5;
+      if (actual !== o.md5) {
+        throw dvcError('CACHE_OBJECT_CORRUPTED', `object '${o.md5}' on remote '${remote.url}' is corrupted: its content hashes to '${actual}'`, {
+          hint: 'push a good copy from a machine that has the data (`momo push`), or remove the object from the remote',
+          data: { md5: o.md5, actual, remote: remote.url },
+        });
+      }
+    },
+  });
 }
 
 /**

@@ -1,10 +1,13 @@
 import { execFileSync } from 'node:child_process';
+import { posix } from 'node:path';
 import type { Repo } from './repo.js';
-import { loadIndex } from './index.js';
+import { loadIndex, outsOfStages, type DvcFileStage, type TrackedOut } from './index.js';
 import { parseDvcFile, type OutEntry } from '../models/dvcfile.js';
 import { readManifest } from '../planning/out-status.js';
-import { DVC_FILE_SUFFIX, LOCK_FILE } from '../constants.js';
-import { parseLockfile } from '../models/lockfile.js';
+import { DVC_FILE_SUFFIX, LOCK_FILE, PROJECT_FILE } from '../constants.js';
+import { parseLockfile, findLockEntry } from '../models/lockfile.js';
+import { loadPipeline } from '../models/pipeline.js';
+import { parseParams, normPosix } from '../models/params.js';
 
 /** Objects in use, keyed `md5` for DVC 3 objects and `L:md5` for legacy ones. */
 export interface UsedObjects {
@@ -89,4 +92,106 @@ export function collectUsedObjects(repo: Repo, revs: string[]): UsedObjects {
     }
   }
   return used;
+}
+
+/** A git revision selected by `-a/-T/-A`, with the name DVC shows for it (`dvc/repo/brancher.py`). */
+export interface SelectedRev {
+  sha: string;
+  /** branch/tag names joined by `,`, or the sha (`-A`) */
+  name: string;
+}
+
+/**
+ * The revisions `push`/`fetch`/`pull -a/-T/-A` visit besides the workspace, like DVC's brancher
+ * (scmrepo `iter_revs`): one entry per commit, named by the branches and tags that point at it.
+ */
+export function selectNamedRevs(repo: Repo, scope: { allBranches?: boolean; allTags?: boolean; allCommits?: boolean }): SelectedRev[] {
+  if (!repo.scm.enabled || !(scope.allBranches || scope.allTags || scope.allCommits)) return [];
+  const git = (args: string[]) => execFileSync('git', args, { cwd: repo.root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 1 << 28 });
+  const names = new Map<string, string[]>();
+  const add = (sha: string, name: string) => {
+    if (!sha) return;
+    const l = names.get(sha) ?? [];
+    if (!l.includes(name)) l.push(name);
+    names.set(sha, l);
+  };
+  try {
+    if (scope.allBranches) for (const l of git(['for-each-ref', '--format=%(objectname) %(refname:short)', 'refs/heads']).split('\n')) add(l.split(' ')[0], l.slice(41));
+    if (scope.allTags) for (const l of git(['for-each-ref', '--format=%(*objectname) %(objectname) %(refname:short)', 'refs/tags']).split('\n')) {
+      // annotated tags name the commit they point at (%(*objectname)); lightweight ones are the commit
+      const [peeled, obj, ...rest] = l.split(' ');
+      if (l) add(peeled || obj, rest.join(' '));
+    }
+    if (scope.allCommits) for (const sha of git(['rev-list', '--all']).split('\n')) add(sha, sha);
+  } catch {
+    // an empty repository has no revisions
+  }
+  return [...names].map(([sha, n]) => ({ sha, name: n.join(',') }));
+}
+
+/** The part of a tracked output that push/fetch need (see {@link TrackedOut}). */
+export type RevOut = Pick<TrackedOut, 'stage' | 'dvcfile' | 'entry' | 'rel' | 'legacy' | 'cache'>;
+
+/**
+ * The outputs recorded at a git revision, read through git without a checkout: `.dvc` files, and
+ * `dvc.lock` entries with the `cache`/`push`/`remote` flags of the `dvc.yaml` of the same revision
+ * (params for templating are read at that revision too). Like DVC's index at a revision
+ * (`dvc/repo/brancher.py` switches the repo to a GitFileSystem). `.dvcignore` is not applied.
+ * @throws a parse error of a `.dvc` file or `dvc.yaml` at that revision (DVC: "failed to collect")
+ */
+export function outsAtRev(repo: Repo, rev: string): RevOut[] {
+  const show = (f: string): string | undefined => {
+    try {
+      return execFileSync('git', ['show', `${rev}:${f}`], { cwd: repo.root, encoding: 'utf8', maxBuffer: 1 << 28, stdio: ['ignore', 'pipe', 'ignore'] });
+    } catch {
+      return undefined;
+    }
+  };
+  const files = execFileSync('git', ['ls-tree', '-r', '--name-only', '-z', rev], { cwd: repo.root, encoding: 'utf8', maxBuffer: 1 << 28 })
+    .split('\0')
+    .filter(Boolean);
+  const outs: RevOut[] = [];
+  for (const f of files) {
+    if (f.endsWith(DVC_FILE_SUFFIX) && !f.split('/').includes('.dvc')) {
+      const text = show(f);
+      if (text === undefined) continue;
+      const dir = posix.dirname(f) === '.' ? '' : posix.dirname(f);
+      const stage: DvcFileStage = { kind: 'dvcfile', path: f, dir, model: parseDvcFile(text, f), text };
+      outs.push(...outsOfStages(repo, [stage]));
+      continue;
+    }
+    if (posix.basename(f) !== PROJECT_FILE) continue;
+    const dir = posix.dirname(f) === '.' ? '' : posix.dirname(f);
+    const lockPath = dir ? `${dir}/${LOCK_FILE}` : LOCK_FILE;
+    const lockText = show(lockPath);
+    const text = show(f);
+    if (text === undefined || lockText === undefined || !lockText.trim()) continue;
+    const lock = parseLockfile({ text: lockText, file: lockPath });
+    const { stages } = loadPipeline({
+      text,
+      file: f,
+      load: (p) => {
+        const t = show(normPosix(p));
+        return t === undefined ? { status: 'missing' } : { status: 'ok', data: parseParams({ text: t, file: p }) };
+      },
+    });
+    for (const st of stages) {
+      const ls = lock.stages.get(st.name);
+      if (!ls) continue;
+      const wdir = normPosix(dir ? `${dir}/${st.wdir}` : st.wdir);
+      for (const o of st.outs) {
+        const le = findLockEntry(ls, 'outs', o.path);
+        if (!le || typeof le.md5 !== 'string') continue;
+        const rel = normPosix(wdir === '.' ? o.path : `${wdir}/${o.path}`);
+        if (rel.startsWith('../') || posix.isAbsolute(o.path) || /^[a-z][a-z0-9+.-]*:\/\//i.test(o.path)) continue;
+        const entry: OutEntry = { path: o.path, md5: le.md5 };
+        if (le.hash !== undefined) entry.hash = le.hash;
+        if (!o.cache) entry.cache = false;
+        if (!o.push) entry.push = false;
+        if (o.remote) entry.remote = o.remote;
+        outs.push({ stage: `${f}:${st.name}`, dvcfile: f, entry, rel, legacy: le.hash === undefined, cache: o.cache });
+      }
+    }
+  }
+  return outs;
 }

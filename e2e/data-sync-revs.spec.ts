@@ -1,0 +1,152 @@
+/**
+ * `push` / `fetch` / `pull` across git revisions (`-a/--all-branches`, `-T/--all-tags`,
+ * `-A/--all-commits`) and with `-d/--with-deps`, `-R/--recursive`: momo and real DVC 3.67.1 in twin
+ * repos move the same objects and print the same lines (dvc/repo/fetch.py::_collect_indexes: the
+ * workspace plus every selected revision, read through git; a revision that cannot be collected is
+ * skipped with "failed to collect '<rev>', skipping").
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { twins, snapshotTree, runDvc, type Twins, type TmpRepo } from '@momo/testing';
+
+let t: Twins | undefined;
+const stores: string[] = [];
+const cleanup = () => {
+  t?.cleanup();
+  t = undefined;
+  for (const s of stores.splice(0)) rmSync(s, { recursive: true, force: true });
+};
+
+const listing = (dir: string) => (existsSync(dir) ? Object.keys(snapshotTree(dir, { contents: false })).sort() : []);
+
+/** Each twin gets its own default local remote; returns [dvc store, momo store]. */
+function withRemotes(tw: Twins): [string, string] {
+  const [d, m] = [0, 1].map(() => {
+    const s = mkdtempSync(join(tmpdir(), 'momo-revs-store-'));
+    stores.push(s);
+    return s;
+  });
+  runDvc(tw.dvc.root, ['remote', 'add', '-d', 'storage', d]);
+  runDvc(tw.momo.root, ['remote', 'add', '-d', 'storage', m]);
+  return [d, m];
+}
+
+/** Runs a tool command in both twins and expects success. */
+function ok(tw: Twins, args: string[]): void {
+  const r = tw.run(args);
+  if (r.dvc.code !== 0 || r.momo.code !== 0) throw new Error(`${args.join(' ')}: dvc ${r.dvc.code} ${r.dvc.stderr} / momo ${r.momo.code} ${r.momo.stderr}`);
+}
+
+const git = (tw: Twins, ...args: string[]) => tw.each((r) => r.git(...args));
+
+/**
+ * History: `v1` (tag) foo=v1, data/{a}, a pipeline whose `cache: false` output is recorded in
+ * dvc.lock; main: foo=v2; branch `feature`: data/{a,b}; workspace (uncommitted): foo=v3 and a new
+ * `extra`.
+ */
+function history(tw: Twins): void {
+  tw.gen({
+    foo: 'v1\n',
+    data: { a: 'a\n' },
+    'dvc.yaml': 'stages:\n  gen:\n    cmd: echo kept > kept.txt && echo local > local.txt\n    outs:\n    - kept.txt\n    - local.txt:\n        cache: false\n',
+  });
+  ok(tw, ['add', '-q', 'foo', 'data']);
+  ok(tw, ['repro', '-q']);
+  git(tw, 'add', '-A');
+  git(tw, 'commit', '-q', '-m', 'v1');
+  git(tw, 'tag', 'v1');
+  tw.gen({ foo: 'v2\n' });
+  ok(tw, ['add', '-q', 'foo']);
+  git(tw, 'commit', '-q', '-am', 'v2');
+  git(tw, 'checkout', '-q', '-b', 'feature');
+  tw.gen({ data: { b: 'b\n' } });
+  ok(tw, ['add', '-q', 'data']);
+  git(tw, 'commit', '-q', '-am', 'feature');
+  git(tw, 'checkout', '-q', 'main');
+  ok(tw, ['checkout', '-q']);
+  tw.gen({ foo: 'v3\n', extra: 'x\n' });
+  ok(tw, ['add', '-q', 'foo', 'extra']);
+}
+
+const twins_ = (): Twins => {
+  if (!t) throw new Error('the history was not built');
+  return t;
+};
+
+const wipeCache = (r: TmpRepo) => rmSync(join(r.root, '.dvc', 'cache'), { recursive: true, force: true });
+
+// one history for the whole block (real DVC is slow); the tests run in order and only the last
+// one empties the caches
+describe('push and fetch across git revisions (-a, -T, -A)', () => {
+  let ds: string;
+  let ms: string;
+  beforeAll(() => {
+    t = twins({ git: true, init: true });
+    [ds, ms] = withRemotes(t);
+    history(t);
+  }, 120_000);
+  afterAll(cleanup);
+
+  it("a target missing at some revisions skips them with DVC's warning", () => {
+    const r = t!.run(['push', '-a', 'extra.dvc']);
+    expect([r.momo.code, r.momo.stdout]).toEqual([r.dvc.code, r.dvc.stdout]);
+    const warnings = (s: string) => s.split('\n').filter((l) => l.startsWith('WARNING')).sort();
+    expect(warnings(r.momo.stderr)).toEqual(warnings(r.dvc.stderr));
+    expect(warnings(r.momo.stderr)).toEqual(["WARNING: failed to collect 'feature', skipping", "WARNING: failed to collect 'main', skipping"]);
+    expect(listing(ms)).toEqual(listing(ds));
+  });
+
+  it('push -T, -a, -A add the objects of tags, branches and every commit, like dvc', () => {
+    const t = twins_();
+    for (const args of [['push'], ['push', '-T'], ['push', '-a'], ['push', '-A']]) {
+      const r = t.run(args);
+      expect([args, r.momo.code, r.momo.stdout], r.momo.stderr).toEqual([args, r.dvc.code, r.dvc.stdout]);
+      expect(listing(ms), args.join(' ')).toEqual(listing(ds));
+    }
+    // every version of foo, both data manifests and their files, extra, the pipeline output but
+    // not its cache: false one
+    expect(listing(ms)).toHaveLength(3 + 2 + 2 + 1 + 1);
+  }, 120_000);
+
+  it('fetch -T / -a / -A fill an empty cache with the same objects as dvc, and pull -a checks out the workspace', () => {
+    const t = twins_();
+    t.each(wipeCache);
+    for (const args of [['fetch', '-T'], ['fetch', '-a'], ['fetch', '-A']]) {
+      const r = t.run(args);
+      expect([args, r.momo.code, r.momo.stdout], r.momo.stderr).toEqual([args, r.dvc.code, r.dvc.stdout]);
+      expect(listing(join(t.momo.root, '.dvc', 'cache')), args.join(' ')).toEqual(listing(join(t.dvc.root, '.dvc', 'cache')));
+    }
+    t.each(wipeCache);
+    t.each((r) => rmSync(join(r.root, 'data'), { recursive: true, force: true }));
+    const r = t.run(['pull', '-a']);
+    expect([r.momo.code, r.momo.stdout]).toEqual([r.dvc.code, r.dvc.stdout]);
+    expect(readFileSync(join(t.momo.root, 'data', 'a'), 'utf8')).toBe('a\n');
+    expect(existsSync(join(t.momo.root, 'data', 'b'))).toBe(false);
+    expect(listing(join(t.momo.root, '.dvc', 'cache'))).toEqual(listing(join(t.dvc.root, '.dvc', 'cache')));
+  }, 120_000);
+});
+
+describe('push with -R and -d', () => {
+  afterEach(cleanup);
+
+  it('-R pushes the outputs of every .dvc file below a directory, -d the upstream stages too', () => {
+    t = twins({ git: true, init: true });
+    const [ds, ms] = withRemotes(t);
+    t.gen({ sub: { a: 'a\n', deep: { b: 'b\n' } }, other: 'o\n', src: 's\n' });
+    ok(t, ['add', '-q', 'sub/a', 'sub/deep/b', 'other']);
+    t.each((r) =>
+      writeFileSync(
+        join(r.root, 'dvc.yaml'),
+        'stages:\n  one:\n    cmd: cp src one.txt\n    deps:\n    - src\n    outs:\n    - one.txt\n  two:\n    cmd: cp one.txt two.txt\n    deps:\n    - one.txt\n    outs:\n    - two.txt\n',
+      ),
+    );
+    ok(t, ['repro', '-q']);
+    for (const args of [['push', '-R', 'sub'], ['push', 'two'], ['push', '-d', 'two']]) {
+      const r = t.run(args);
+      expect([args, r.momo.code, r.momo.stdout], r.momo.stderr).toEqual([args, r.dvc.code, r.dvc.stdout]);
+      expect(listing(ms), args.join(' ')).toEqual(listing(ds));
+    }
+  }, 120_000);
+});
