@@ -2,7 +2,7 @@ import { withOperation } from '@momo/errors';
 import { Repo, type RepoOptions } from '../repo/repo.js';
 import { loadIndex } from '../repo/index.js';
 import { selectOuts } from './status.js';
-import { cloudOuts, groupByRemote, objectGroups, openRemote, remotePath, fetchManifest, type CloudObject } from '../repo/data-cloud.js';
+import { cloudOuts, groupByRemote, objectGroups, openRemote, fetchManifest, existsOnRemote, type CloudObject } from '../repo/data-cloud.js';
 import { resolveRemoteConfig } from '../config/load-config.js';
 
 export interface CloudStatusOptions extends RepoOptions {
@@ -37,7 +37,7 @@ export async function cloudStatus(opts: CloudStatusOptions): Promise<CloudStatus
         const groups = objectGroups(repo, group);
         for (const g of groups) if (g.manifestUnknown) await fetchManifest(remote, g);
         const all: CloudObject[] = groups.flatMap((g) => (g.dir ? [...g.files, g.dir] : g.files));
-        const onRemote = await remote.existsMany(all.map(remotePath), { jobs: opts.jobs ?? remote.jobs });
+        const onRemote = await existsOnRemote(remote, all, opts.jobs ?? remote.jobs);
         all.forEach((o, i) => {
           const local = repo.odb.listed(o.md5, o.legacy) || repo.odb.exists(o.md5, o.legacy);
           if (local && !onRemote[i]) objects[o.name] = 'new';

@@ -6,7 +6,7 @@ import { Repo, type RepoOptions } from '../repo/repo.js';
 import { loadIndex, isSubPath, type TrackedOut } from '../repo/index.js';
 import { outsAtRev, selectNamedRevs, type RevOut } from '../repo/used-objects.js';
 import { selectOuts, selectStages } from './status.js';
-import { cloudOuts, groupByRemote, objectGroups, openRemote, remotePath, fetchObject, fetchManifest, type CloudObject, type CloudOut, type ObjectGroup } from '../repo/data-cloud.js';
+import { cloudOuts, groupByRemote, objectGroups, openRemote, remotePath, fetchObject, fetchManifest, existsOnRemote, type CloudObject, type CloudOut, type ObjectGroup } from '../repo/data-cloud.js';
 import { dvcError } from '../errors/dvc-error.js';
 import { resolveRemoteConfig } from '../config/load-config.js';
 import { RUN_CACHE_DIR } from '../constants.js';
@@ -159,11 +159,11 @@ async function pushTo(repo: Repo, remote: Remote, groups: ObjectGroup[], result:
   const jobs = opts.jobs ?? remote.jobs;
   // 1. which objects does the remote have? `.dir` objects first: one present vouches for its files
   const dirs = groups.filter((g) => g.dir);
-  const dirHave = dirs.length ? await remote.existsMany(dirs.map((g) => remotePath(g.dir!)), { jobs }) : [];
+  const dirHave = dirs.length ? await existsOnRemote(remote, dirs.map((g) => g.dir!), jobs) : [];
   const pending = groups.filter((g) => !g.dir || !dirHave[dirs.indexOf(g)]);
   const fileObjs = uniq(pending.flatMap((g) => g.files));
   const have = new Set<string>();
-  const answers = fileObjs.length ? await remote.existsMany(fileObjs.map(remotePath), { jobs }) : [];
+  const answers = fileObjs.length ? await existsOnRemote(remote, fileObjs, jobs) : [];
   fileObjs.forEach((o, i) => answers[i] && have.add(key(o)));
   // 2. upload what is missing (and present locally), files before their `.dir`
   const local = (o: CloudObject) => repo.odb.listed(o.md5, o.legacy) || repo.odb.exists(o.md5, o.legacy);

@@ -146,3 +146,36 @@ export async function fetchManifest(remote: Remote, group: ObjectGroup): Promise
   group.manifestBytes = bytes;
   return true;
 }
+
+/** The hash of an object file as DVC names it (`.dir` manifests by their bytes, legacy by dos2unix md5). */
+function objectFileHash(file: string, o: { md5: string; legacy: boolean }): string {
+  return o.md5.endsWith('.dir') ? md5Hex(fs.readFileSync(file)) + '.dir' : o.legacy ? md5Dos2UnixFile(file).md5 : md5File(file).md5;
+}
+
+/**
+ * Which objects the remote has, as DVC decides it. On a local-path remote an object counts only
+ * when its mode is exactly 0o444, or when re-hashing it matches its name (it is then protected);
+ * a mismatching object is deleted from the remote and counts as absent, so push uploads a good copy
+ * (dvc_data/hashfile/db/local.py::LocalHashFileDB.oids_exist/check, dvc-compat §20 A2). Other
+ * remotes answer by existence alone, as DVC's do.
+ */
+export async function existsOnRemote(remote: Remote, objs: Array<{ md5: string; legacy: boolean }>, jobs: number): Promise<boolean[]> {
+  if (!(remote.scheme === 'local' && 'root' in remote && typeof remote.root === 'string')) return remote.existsMany(objs.map(remotePath), { jobs });
+  const root = remote.root;
+  return objs.map((o) => {
+    const file = join(root, remotePath(o));
+    const st = fs.statSync(file, { throwIfNoEntry: false });
+    if (!st || !st.isFile()) return false;
+    if ((st.mode & 0o7777) === 0o444) return true;
+    if (objectFileHash(file, o) === o.md5) {
+      try {
+        fs.chmodSync(file, 0o444);
+      } catch {
+        // not being able to protect is not fatal (DVC: "failed to protect", debug only)
+      }
+      return true;
+    }
+    fs.rmSync(file, { force: true });
+    return false;
+  });
+}
