@@ -1,4 +1,4 @@
-import { createReadStream, createWriteStream, mkdirSync, chmodSync, renameSync, unlinkSync, statSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, chmodSync, renameSync, unlinkSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { PassThrough, type Readable } from 'node:stream';
@@ -48,6 +48,8 @@ export abstract class BaseRemote implements Remote {
   protected readonly retry: RetryOptions;
   protected readonly name: string | undefined;
   protected closed = false;
+  /** Local directories `download` has made sure exist. */
+  private readonly downloadDirs = new Set<string>();
 
   constructor(options: BaseRemoteOptions) {
     this.url = options.url;
@@ -188,16 +190,32 @@ export abstract class BaseRemote implements Remote {
 
   async download(path: string, toFile: string, options: DownloadOptions = {}): Promise<void> {
     checkPath(this.scheme, path);
-    mkdirSync(dirname(toFile), { recursive: true });
-    await this.run('download', path, async () => {
+    const dir = dirname(toFile);
+    // one mkdir per target directory, not per object (pulls write thousands into the same dirs)
+    if (!this.downloadDirs.has(dir)) {
+      mkdirSync(dir, { recursive: true });
+      this.downloadDirs.add(dir);
+    }
+    const attempt = async () => {
       const tmp = tempPathFor(toFile);
       try {
         await this.doDownload(path, tmp, options);
+        await options.verify?.(tmp);
         if (options.mode !== undefined) chmodSync(tmp, options.mode);
         renameSync(tmp, toFile);
       } catch (e) {
         removeQuietly(tmp);
         throw e;
+      }
+    };
+    await this.run('download', path, async () => {
+      try {
+        await attempt();
+      } catch (e) {
+        // The memoised target directory was removed behind our back (e.g. by gc): recreate it once.
+        if (existsSync(dir)) throw e;
+        mkdirSync(dir, { recursive: true });
+        await attempt();
       }
     }, true, options.signal);
   }

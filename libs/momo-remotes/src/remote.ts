@@ -62,6 +62,12 @@ export interface ReadOptions {
 export interface DownloadOptions extends ReadOptions {
   /** chmod applied to the downloaded file before it is renamed into place (e.g. 0o444 for the cache). */
   mode?: number;
+  /**
+   * Checks the complete temp file before it is renamed into place (e.g. its hash). A throw aborts
+   * the download: the temp file is removed, nothing appears at the target, and a `MomoError` is
+   * passed on unchanged and not retried.
+   */
+  verify?: (tmpFile: string) => void | Promise<void>;
 }
 
 /** Options of {@link Remote.existsMany}. */

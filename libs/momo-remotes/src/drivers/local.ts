@@ -6,7 +6,6 @@ import {
   createReadStream,
   createWriteStream,
   writeFileSync,
-  copyFileSync,
   mkdirSync,
   chmodSync,
   renameSync,
@@ -15,6 +14,7 @@ import {
   readFileSync,
 } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { copyFile } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
 import { availableParallelism } from 'node:os';
@@ -220,15 +220,20 @@ export class LocalRemote extends BaseRemote {
     await this.atomically(path, (tmp) => pipeline(source, progressTap(counter), createWriteStream(tmp), { signal }));
   }
 
+  // Copies run on libuv's thread pool, so the batch's parallel jobs overlap their file creation
+  // (the slow part of small objects: ~0.2–1 ms in the kernel each) instead of queueing on the
+  // main thread behind synchronous calls.
   protected override async doUpload(fromFile: string, path: string, size: number, counter: ProgressCounter): Promise<void> {
-    await this.atomically(path, (tmp) => copyFileSync(fromFile, tmp));
+    await this.atomically(path, (tmp) => copyFile(fromFile, tmp));
     counter.add(size);
   }
 
   protected override async doDownload(path: string, tmpFile: string, options: DownloadOptions): Promise<void> {
-    copyFileSync(this.abs(path), tmpFile);
-    const size = statSync(tmpFile).size;
-    new ProgressCounter(path, size, options.onProgress).add(size);
+    await copyFile(this.abs(path), tmpFile);
+    if (options.onProgress) {
+      const size = statSync(tmpFile).size;
+      new ProgressCounter(path, size, options.onProgress).add(size);
+    }
   }
 
   protected async doDelete(path: string): Promise<void> {
