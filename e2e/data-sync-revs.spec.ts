@@ -128,10 +128,10 @@ describe('push and fetch across git revisions (-a, -T, -A)', () => {
   }, 120_000);
 });
 
-describe('push with -R and -d', () => {
+describe('push with --glob, -R and -d', () => {
   afterEach(cleanup);
 
-  it('-R pushes the outputs of every .dvc file below a directory, -d the upstream stages too', () => {
+  it('--glob expands patterns like Python glob, -R takes every .dvc file below a directory, -d the upstream stages too', () => {
     t = twins({ git: true, init: true });
     const [ds, ms] = withRemotes(t);
     t.gen({ sub: { a: 'a\n', deep: { b: 'b\n' } }, other: 'o\n', src: 's\n' });
@@ -143,9 +143,10 @@ describe('push with -R and -d', () => {
       ),
     );
     ok(t, ['repro', '-q']);
-    for (const args of [['push', '-R', 'sub'], ['push', 'two'], ['push', '-d', 'two']]) {
+    const first = (s: string) => s.split('\n')[0];
+    for (const args of [['push', '--glob', 'nomatch*'], ['push', '--glob', 'o*'], ['push', '-R', 'sub'], ['push', 'two'], ['push', '-d', 'two']]) {
       const r = t.run(args);
-      expect([args, r.momo.code, r.momo.stdout], r.momo.stderr).toEqual([args, r.dvc.code, r.dvc.stdout]);
+      expect([args, r.momo.code, r.momo.stdout, first(r.momo.stderr)], r.momo.stderr).toEqual([args, r.dvc.code, r.dvc.stdout, first(r.dvc.stderr)]);
       expect(listing(ms), args.join(' ')).toEqual(listing(ds));
     }
   }, 120_000);

@@ -14,6 +14,7 @@ interface SyncFlags {
   allCommits?: boolean;
   withDeps?: boolean;
   recursive?: boolean;
+  glob?: boolean;
   force?: boolean;
   allowMissing?: boolean;
 }
@@ -51,13 +52,15 @@ function warnMissing(io: Io, missing: Array<{ md5: string; legacy: boolean }>, w
 }
 
 export const define: DefineCommand = (program, io) => {
-  common(program.command('push').description('Upload tracked files or directories to remote storage')).action(
+  common(program.command('push').description('Upload tracked files or directories to remote storage'))
+    .option('--glob', 'allows targets containing shell-style wildcards')
+    .action(
     action('catching', async (targets: string[], flags: SyncFlags, cmd) => {
       const { push } = await import('@momo/dvc/api/push');
       const quiet = globals(cmd).quiet;
       const progress = progressPrinter(io, quiet);
       const r = await withPrefix('failed to push data to the cloud', () =>
-        push({ cwd: io.cwd, env: io.env, targets, remote: flags.remote, jobs: flags.jobs, runCache: flags.runCache, ...scope(flags), onProgress: progress ? (e) => progress('Pushing', e.done, e.total, e.bytes) : undefined }),
+        push({ cwd: io.cwd, env: io.env, targets, remote: flags.remote, jobs: flags.jobs, runCache: flags.runCache, ...scope(flags), glob: flags.glob, onProgress: progress ? (e) => progress('Pushing', e.done, e.total, e.bytes) : undefined }),
       );
       warnRevs(io, r.warnings);
       warnMissing(io, r.missing, 'neither locally nor on remote');

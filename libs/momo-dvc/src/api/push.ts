@@ -30,6 +30,8 @@ export interface TransferOptions extends RepoOptions {
   withDeps?: boolean;
   /** `-R`: a directory target selects every stage defined below it (workspace only) */
   recursive?: boolean;
+  /** `--glob` (push only in DVC): targets are shell-style patterns, expanded against the workspace */
+  glob?: boolean;
   /** files done / total and bytes, for progress bars */
   onProgress?: (e: { done: number; total: number; bytes: number }) => void;
 }
@@ -83,6 +85,93 @@ function collectCloudOuts(repo: Repo, opts: TransferOptions, forPush: boolean, w
   });
 }
 
+/**
+ * `--glob`: each target expanded like Python's `glob.iglob(target, recursive=True)` from the working
+ * directory (`*`, `?`, `[...]` within a name, `**` across directories, hidden names only matched by a
+ * pattern starting with `.`); no match at all is DVC's "Glob [...] has no matches."
+ * (dvc/utils/__init__.py::glob_targets).
+ * @throws TARGET_NOT_FOUND when nothing matches
+ */
+export function globTargets(cwd: string, targets: string[]): string[] {
+  const magic = /[*?[]/;
+  const out: string[] = [];
+  const isDir = (p: string) => fs.statSync(resolve(cwd, p || '.'), { throwIfNoEntry: false })?.isDirectory() ?? false;
+  const names = (p: string) => {
+    try {
+      return fs.readdirSync(resolve(cwd, p || '.'));
+    } catch {
+      return [];
+    }
+  };
+  const joinRel = (a: string, b: string) => (a === '' ? b : a.endsWith('/') ? a + b : `${a}/${b}`);
+  const below = (p: string, acc: string[]) => {
+    for (const n of names(p)) {
+      if (n.startsWith('.')) continue;
+      const q = joinRel(p, n);
+      acc.push(q);
+      if (isDir(q)) below(q, acc);
+    }
+    return acc;
+  };
+  for (const target of targets) {
+    if (!magic.test(target)) {
+      if (fs.existsSync(resolve(cwd, target))) out.push(target);
+      continue;
+    }
+    const parts = target.split('/');
+    let cur: string[] = [target.startsWith('/') ? '/' : ''];
+    parts.forEach((part, i) => {
+      if (part === '' || (part === '.' && i === 0)) return;
+      const last = i === parts.length - 1;
+      const next: string[] = [];
+      for (const pre of cur) {
+        if (part === '**') {
+          if (!last) next.push(pre);
+          next.push(...below(pre, []).filter((q) => last || isDir(q)));
+        } else if (!magic.test(part)) {
+          const q = joinRel(pre, part);
+          if (fs.existsSync(resolve(cwd, q))) next.push(q);
+        } else {
+          const re = fnmatchRe(part);
+          for (const n of names(pre)) {
+            if (n.startsWith('.') && !part.startsWith('.')) continue;
+            const q = joinRel(pre, n);
+            if (re.test(n) && (last || isDir(q))) next.push(q);
+          }
+        }
+      }
+      cur = next;
+    });
+    out.push(...cur.filter((c) => c !== '' && c !== '/'));
+  }
+  if (!out.length) {
+    const repr = (t: string) => (t.includes("'") && !t.includes('"') ? `"${t}"` : `'${t.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`);
+    throw dvcError('TARGET_NOT_FOUND', `Glob [${targets.map(repr).join(', ')}] has no matches.`, { hint: 'check the pattern (quote it so the shell does not expand it)' });
+  }
+  return out;
+}
+
+/** Python `fnmatch` for one path segment. */
+function fnmatchRe(pattern: string): RegExp {
+  let re = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i]!;
+    if (c === '*') re += '.*';
+    else if (c === '?') re += '.';
+    else if (c === '[') {
+      const j = pattern.indexOf(']', i + 2);
+      if (j < 0) re += '\\[';
+      else {
+        let body = pattern.slice(i + 1, j);
+        if (body.startsWith('!')) body = '^' + body.slice(1);
+        re += `[${body.replace(/\\/g, '\\\\')}]`;
+        i = j;
+      }
+    } else re += c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  }
+  return new RegExp(`^${re}$`, 's');
+}
+
 /** The workspace outputs the targets select (stage names, `-d` upstream stages, `-R` directories). */
 function selectWorkspaceOuts(repo: Repo, opts: TransferOptions): TrackedOut[] {
   const index = loadIndex(repo);
@@ -116,6 +205,7 @@ export async function push(opts: TransferOptions): Promise<TransferResult> {
   return withOperation('push', () =>
     Repo.withRepo(opts, 'read', async (repo) => {
       const result = emptyResult();
+      if (opts.glob) opts = { ...opts, targets: globTargets(opts.cwd, opts.targets ?? []) };
       const outs = collectCloudOuts(repo, opts, true, result.warnings);
       const { byRemote, noRemote } = groupByRemote(repo, outs, opts.remote);
       if (opts.remote && !byRemote.has(opts.remote.toLowerCase())) byRemote.set(opts.remote.toLowerCase(), []);
