@@ -110,10 +110,11 @@ describe('push and fetch across git revisions (-a, -T, -A)', () => {
     expect(listing(ms)).toHaveLength(3 + 2 + 2 + 1 + 1);
   }, 120_000);
 
-  it('fetch -T / -a / -A fill an empty cache with the same objects as dvc, and pull -a checks out the workspace', () => {
+  it('fetch --max-size / --type / -T / -a / -A fill an empty cache with the same objects as dvc, and pull -a checks out the workspace', () => {
     const t = twins_();
     t.each(wipeCache);
-    for (const args of [['fetch', '-T'], ['fetch', '-a'], ['fetch', '-A']]) {
+    // --max-size and --type (fetch only) narrow the workspace outputs first
+    for (const args of [['fetch', '--max-size', '3'], ['fetch', '--type', 'metrics'], ['fetch', '-T'], ['fetch', '-a'], ['fetch', '-A']]) {
       const r = t.run(args);
       expect([args, r.momo.code, r.momo.stdout], r.momo.stderr).toEqual([args, r.dvc.code, r.dvc.stdout]);
       expect(listing(join(t.momo.root, '.dvc', 'cache')), args.join(' ')).toEqual(listing(join(t.dvc.root, '.dvc', 'cache')));

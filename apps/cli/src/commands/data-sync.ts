@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import type { DefineCommand } from '../cli.js';
 import type { Io } from '../io.js';
-import { action, globals, progressPrinter } from '../command-kit.js';
+import { MomoError } from '@momo/errors';
+import { action, globals, progressPrinter, EXIT } from '../command-kit.js';
 import { withPrefix } from '../prefix.js';
 import { renderCheckout } from './checkout.js';
 
@@ -15,6 +16,8 @@ interface SyncFlags {
   withDeps?: boolean;
   recursive?: boolean;
   glob?: boolean;
+  maxSize?: number;
+  type?: string[];
   force?: boolean;
   allowMissing?: boolean;
 }
@@ -68,13 +71,22 @@ export const define: DefineCommand = (program, io) => {
       if (!quiet) io.out(r.transferred ? `${plural(r.transferred, 'pushed')}\n` : 'Everything is up to date.\n');
     }),
   );
-  common(program.command('fetch').description('Download tracked files or directories from remote storage into the cache')).action(
+  common(program.command('fetch').description('Download tracked files or directories from remote storage into the cache'))
+    .option('--max-size <max_size>', 'fetch data files/directories that are each below specified size (bytes)', (v) => {
+      if (!/^\s*[+-]?\d+\s*$/.test(v)) throw new MomoError('USAGE_INVALID', `argument --max-size: invalid int value: '${v}'`, { exitCode: EXIT.USAGE, hint: 'pass a size in bytes' });
+      return Number(v);
+    })
+    .option('--type <type>', 'only fetch data files/directories that are of a particular type (metrics, plots)', (v: string, prev: string[] = []) => {
+      if (v !== 'metrics' && v !== 'plots') throw new MomoError('USAGE_INVALID', `argument --type: invalid choice: '${v}' (choose from 'metrics', 'plots')`, { exitCode: EXIT.USAGE, hint: 'use --type metrics or --type plots' });
+      return [...prev, v];
+    })
+    .action(
     action('catching', async (targets: string[], flags: SyncFlags, cmd) => {
       const { fetch } = await import('@momo/dvc/api/push');
       const quiet = globals(cmd).quiet;
       const progress = progressPrinter(io, quiet);
       const r = await withPrefix('failed to fetch data from the cloud', () =>
-        fetch({ cwd: io.cwd, env: io.env, targets, remote: flags.remote, jobs: flags.jobs, runCache: flags.runCache, ...scope(flags), onProgress: progress ? (e) => progress('Fetching', e.done, e.total, e.bytes) : undefined }),
+        fetch({ cwd: io.cwd, env: io.env, targets, remote: flags.remote, jobs: flags.jobs, runCache: flags.runCache, ...scope(flags), maxSize: flags.maxSize, types: flags.type as Array<'metrics' | 'plots'> | undefined, onProgress: progress ? (e) => progress('Fetching', e.done, e.total, e.bytes) : undefined }),
       );
       warnRevs(io, r.warnings);
       warnMissing(io, r.missing, 'on remote');

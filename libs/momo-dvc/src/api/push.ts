@@ -32,6 +32,10 @@ export interface TransferOptions extends RepoOptions {
   recursive?: boolean;
   /** `--glob` (push only in DVC): targets are shell-style patterns, expanded against the workspace */
   glob?: boolean;
+  /** `--max-size` (fetch only in DVC): skip outputs whose recorded size is this many bytes or more */
+  maxSize?: number;
+  /** `--type` (fetch only in DVC): only pipeline outputs declared as metrics and/or plots */
+  types?: Array<'metrics' | 'plots'>;
   /** files done / total and bytes, for progress bars */
   onProgress?: (e: { done: number; total: number; bytes: number }) => void;
 }
@@ -58,14 +62,19 @@ const emptyResult = (): TransferResult => ({ transferred: 0, failed: [], missing
  * raised). Outputs naming the same object and remote are kept once.
  */
 function collectCloudOuts(repo: Repo, opts: TransferOptions, forPush: boolean, warnings: string[]): CloudOut[] {
+  // dvc/repo/index.py::targets_view: `size >= max_size` and outputs of other types are left out
+  const keep = (o: CloudOut & Pick<TrackedOut, 'out'>) =>
+    !(opts.maxSize && o.entry.size && o.entry.size >= opts.maxSize) &&
+    !(opts.types?.length && !opts.types.some((t) => (t === 'metrics' ? o.out?.metric : o.out?.plot)));
+  const wanted = <T extends CloudOut & Pick<TrackedOut, 'out'>>(outs: T[]) => cloudOuts(outs, forPush).filter(keep);
   const revs = selectNamedRevs(repo, opts);
-  if (!revs.length) return cloudOuts(selectWorkspaceOuts(repo, opts), forPush);
+  if (!revs.length) return wanted(selectWorkspaceOuts(repo, opts));
   const all: CloudOut[] = [];
   let collected = 0;
   let lastError: unknown;
   const attempt = (name: string, load: () => CloudOut[]) => {
     try {
-      all.push(...cloudOuts(load(), forPush));
+      all.push(...wanted(load()));
       collected++;
     } catch (e) {
       if (!isMomoError(e)) throw e;

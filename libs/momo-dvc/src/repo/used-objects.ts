@@ -130,7 +130,7 @@ export function selectNamedRevs(repo: Repo, scope: { allBranches?: boolean; allT
 }
 
 /** The part of a tracked output that push/fetch need (see {@link TrackedOut}). */
-export type RevOut = Pick<TrackedOut, 'stage' | 'dvcfile' | 'entry' | 'rel' | 'legacy' | 'cache'>;
+export type RevOut = Pick<TrackedOut, 'stage' | 'dvcfile' | 'entry' | 'rel' | 'legacy' | 'cache' | 'out'>;
 
 /**
  * The outputs recorded at a git revision, read through git without a checkout: `.dvc` files, and
@@ -189,7 +189,7 @@ export function outsAtRev(repo: Repo, rev: string): RevOut[] {
         if (!o.cache) entry.cache = false;
         if (!o.push) entry.push = false;
         if (o.remote) entry.remote = o.remote;
-        outs.push({ stage: `${f}:${st.name}`, dvcfile: f, entry, rel, legacy: le.hash === undefined, cache: o.cache });
+        outs.push({ stage: `${f}:${st.name}`, dvcfile: f, entry, rel, legacy: le.hash === undefined, cache: o.cache, out: o });
       }
     }
   }
