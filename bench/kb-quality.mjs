@@ -170,6 +170,7 @@ if (args.includes('--tune')) {
     fileCoverage: [0, 0.1, 0.2, 0.4],
     docs: [0, 0.1, 0.2, 0.3],
     fileLex: [0, 0.1, 0.2, 0.4, 0.7],
+    dedup: [0, 1],
   };
   let best = { ...base };
   let bestScore = devScore(await evaluate(best, 'hybrid', ['dev']));

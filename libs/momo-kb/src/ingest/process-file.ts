@@ -39,6 +39,22 @@ export function blankDocComments(text: string): string {
   return text.replace(/\/\*\*(?!\/)[\s\S]*?\*\//g, (m) => m.replace(/[^\n]/g, ' '));
 }
 
+/**
+ * Python docstrings (the string literal that opens a module, class or function body), blanked
+ * like {@link blankDocComments}: the held-out benchmark must not find a symbol by its own docstring.
+ */
+const PY_DOCSTRING = /(^|(?:^|\n)[ \t]*(?:async[ \t]+)?(?:def|class)[ \t]+\w+[^:]*(?:\([^)]*\)[^:\n]*)?(?:->[^:\n]*)?:[ \t]*(?:#[^\n]*)?\n(?:[ \t]*(?:#[^\n]*)?\n)*[ \t]*)([rRuU]?("""|'''|"|')[\s\S]*?\3)/g;
+
+/** Replaces the text of Python docstrings by blanks of the same shape, keeping every line number. */
+export function blankPythonDocstrings(text: string): string {
+  // the quotes stay, so a body that holds only its docstring is still a valid statement
+  return text.replace(PY_DOCSTRING, (_m, head: string, doc: string, quote: string) => {
+    const open = doc.indexOf(quote) + quote.length;
+    const close = doc.length - quote.length;
+    return head + doc.slice(0, open) + doc.slice(open, close).replace(/[^\n]/g, ' ') + doc.slice(close);
+  });
+}
+
 function countLines(text: string): number {
   if (!text) return 0;
   let n = 1;
@@ -83,7 +99,8 @@ export function processFile(args: {
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   if (text.includes('\r\n')) text = text.replace(/\r\n/g, '\n');
   if (isGeneratedContent(text)) return { kind: 'skip', reason: 'generated' };
-  if (args.settings.holdOutDocComments && args.language !== 'markdown' && args.language !== 'python') text = blankDocComments(text);
+  if (args.settings.holdOutDocComments && args.language === 'python') text = blankPythonDocstrings(text);
+  else if (args.settings.holdOutDocComments && args.language !== 'markdown') text = blankDocComments(text);
   let parsed: ParsedFile;
   try {
     if (args.language === 'python') {

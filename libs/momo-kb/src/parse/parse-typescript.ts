@@ -41,8 +41,34 @@ function hasModifier(node: TS.Node, kind: TS.SyntaxKind): boolean {
   return !!mods && mods.some((m) => m.kind === kind);
 }
 
-function oneLine(s: string): string {
-  const t = s.replace(/\s+/g, ' ').trim();
+const isSpace = (c: number) => c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0xfeff || c === 0x2028 || c === 0x2029 || (c >= 0x2000 && c <= 0x200a) || c === 0x1680 || c === 0x202f || c === 0x205f || c === 0x3000;
+
+/**
+ * The signature of a declaration: `text[start, end)` without trailing `;`/`{`, whitespace runs as
+ * one space, trimmed, and cut to MAX_SIGNATURE characters with an ellipsis. Scans only as far as
+ * the cut needs (a class or a large object literal would otherwise be collapsed in full).
+ */
+function signatureOf(text: string, start: number, end: number): string {
+  let out = '';
+  let pendingSpace = false;
+  let i = start;
+  for (; i < end && out.length <= MAX_SIGNATURE; i++) {
+    const c = text.charCodeAt(i);
+    if (isSpace(c)) {
+      pendingSpace = out.length > 0;
+      continue;
+    }
+    if (pendingSpace) out += ' ';
+    pendingSpace = false;
+    out += text[i];
+  }
+  if (out.length > MAX_SIGNATURE) {
+    // cut, unless everything left (and the overflow) is trailing `;`, `{` or whitespace
+    let rest = i;
+    while (rest < end && (isSpace(text.charCodeAt(rest)) || text[rest] === ';' || text[rest] === '{')) rest++;
+    if (rest < end) return `${out.slice(0, MAX_SIGNATURE - 1)}…`;
+  }
+  const t = out.replace(/[;{ ]+$/, '');
   return t.length > MAX_SIGNATURE ? `${t.slice(0, MAX_SIGNATURE - 1)}…` : t;
 }
 
@@ -89,14 +115,14 @@ export function parseTypeScript(options: ParseTypeScriptOptions): ParsedFile {
     const start = node.getStart(sf);
     const { doc, docPos } = docOf(node);
     const qualifiedName = parent ? `${parent}.${name}` : name;
-    const sigText = text.slice(start, signatureEnd ?? node.end);
+
     const sym: CodeSymbol = {
       id: makeSymbolId(path, qualifiedName, seenIds),
       name,
       qualifiedName,
       kind,
       path,
-      signature: oneLine(sigText.replace(/[;{\s]+$/, '')),
+      signature: signatureOf(text, start, signatureEnd ?? node.end),
       doc,
       exported,
       startLine: lineOf(start),

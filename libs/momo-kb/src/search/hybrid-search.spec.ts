@@ -70,3 +70,19 @@ describe('HybridSearch whole-file relevance', () => {
     expect(scoreOf(lifted, 'src/repo-lock.ts:1-1')).toBeGreaterThan(scoreOf(lifted, 'src/other.ts:1-1'));
   });
 });
+
+describe('HybridSearch overlapping windows', () => {
+  it('leaves out a chunk whose lines overlap a better hit of the same file', () => {
+    const chunks = [
+      chunk('src/big.ts', 'upload retry one', { id: 'src/big.ts:1-10', startLine: 1, endLine: 10 }),
+      chunk('src/big.ts', 'upload retry two', { id: 'src/big.ts:8-20', startLine: 8, endLine: 20 }),
+      chunk('src/big.ts', 'upload retry three', { id: 'src/big.ts:21-30', startLine: 21, endLine: 30 }),
+    ];
+    const engine = new HybridSearch({ chunks, signals: [plain, plain, plain], weights: { vector: 0, dedup: 0 } });
+    expect(engine.search('upload retry', { limit: 5 })).toHaveLength(3);
+    engine.weights = { ...engine.weights, dedup: 1 };
+    const ids = engine.search('upload retry', { limit: 5 }).map((h) => h.id);
+    expect(ids).toHaveLength(2);
+    expect(ids).toContain('src/big.ts:21-30');
+  });
+});

@@ -46,6 +46,8 @@ export interface RankWeights {
   docs: number;
   /** BM25 of the chunk's whole file (body, path and doc comments as one document), normalised. */
   fileLex: number;
+  /** 1: a chunk whose lines overlap a better hit of the same file (the `overlap` windows of one declaration) is left out. */
+  dedup: number;
   /** How many lexical candidates are re-ranked. */
   candidates: number;
   /** Terms in more than this share of the chunks only re-score candidates that rarer terms found. */
@@ -70,6 +72,7 @@ export const DEFAULT_RANK_WEIGHTS: RankWeights = {
   fileCoverage: 0,
   docs: 0.3,
   fileLex: 0.2,
+  dedup: 1,
   candidates: 100,
   prune: 0.05,
 };
@@ -367,7 +370,7 @@ export class HybridSearch {
         fileMass.set(p, (fileMass.get(p) ?? 0) + (maxLex > 0 ? lex / maxLex : 0));
       }
     }
-    const scored: Array<{ score: number; hit: () => SearchHit }> = [];
+    const scored: Array<{ score: number; hit: () => SearchHit; doc?: number }> = [];
     for (const [d, lex] of lexByDoc) {
       const sig = this.signals[d];
       const others = w.file ? (fileMass.get(this.chunks[d].path) ?? 0) - (maxLex > 0 ? lex / maxLex : 0) : 0;
@@ -400,7 +403,7 @@ export class HybridSearch {
         w.fileCoverage * parts.fileCoverage +
         w.docs * parts.docs +
         w.fileLex * parts.fileLex;
-      scored.push({ score, hit: () => this.toHit(d, score, options.explain ? { ...parts, bm25: lex } : undefined) });
+      scored.push({ score, doc: d, hit: () => this.toHit(d, score, options.explain ? { ...parts, bm25: lex } : undefined) });
     }
     for (const d of maskedChunks) chunkMask[d] = 0;
     for (const f of maskedFiles) fileMask[f] = 0;
@@ -428,8 +431,16 @@ export class HybridSearch {
     }
     scored.sort((a, b) => b.score - a.score);
     const out: SearchHit[] = [];
+    const taken = new Map<number, Array<[number, number]>>();
     for (const s of scored) {
       if (options.threshold !== undefined && s.score < options.threshold) break;
+      if (w.dedup && s.doc !== undefined) {
+        const c = this.chunks[s.doc];
+        const f = this.fileOf[s.doc];
+        const spans = taken.get(f) ?? taken.set(f, []).get(f)!;
+        if (spans.some(([a, b]) => c.startLine <= b && a <= c.endLine)) continue;
+        spans.push([c.startLine, c.endLine]);
+      }
       out.push(s.hit());
       if (out.length >= options.limit) break;
     }
