@@ -71,6 +71,40 @@ testRemote(
       expect(listed).toEqual([`${d}files/md5/ac/bd18db4cc2f85cedef654fccc4a4d8`]);
     });
 
+    it('answers large existsMany batches from READDIR pages, stat-ing what a page budget leaves open', async () => {
+      const d = ctx.dir();
+      const seed = (rel: string) => {
+        const file = join(server.root, d, rel);
+        mkdirSync(dirname(file), { recursive: true });
+        writeFileSync(file, rel);
+      };
+      // a/: 300 objects (several pages of 100 names); big/: 900 objects of which only 8 are asked
+      // (a budget of one page: what it does not list is stat-ed); b/: a directory named like an
+      // asked object (not an object); c/ does not exist; e/: fewer than 8 asked (stat-ed).
+      const present = [
+        ...Array.from({ length: 300 }, (_, i) => `a/${String(i).padStart(3, '0')}`),
+        ...Array.from({ length: 900 }, (_, i) => `big/${String(i).padStart(3, '0')}`),
+        ...Array.from({ length: 9 }, (_, i) => `b/${i}`),
+        'e/0',
+      ];
+      for (const p of present) seed(p);
+      mkdirSync(join(server.root, d, 'b/dir'), { recursive: true });
+      const asked = [
+        ...Array.from({ length: 100 }, (_, i) => `a/${String(i * 3 + (i % 2)).padStart(3, '0')}`),
+        'a/300',
+        ...Array.from({ length: 8 }, (_, i) => `big/${String(i * 111).padStart(3, '0')}`),
+        ...Array.from({ length: 9 }, (_, i) => `b/${i}`),
+        'b/dir',
+        ...Array.from({ length: 10 }, (_, i) => `c/${i}`),
+        'e/0',
+        'e/1',
+      ];
+      const progress: number[] = [];
+      const got = await ctx.remote.existsMany(asked.map((p) => `${d}${p}`), { onProgress: (n) => progress.push(n) });
+      expect(got).toEqual(asked.map((p) => present.includes(p)));
+      expect(progress.at(-1)).toBe(asked.length);
+    });
+
     it('reconnects after the server drops the connection, retrying the interrupted call', async () => {
       const d = ctx.dir();
       await ctx.remote.write(`${d}before`, 'x');

@@ -10,7 +10,7 @@ import { isTempName, tempPathFor, joinPath, checkPath } from '../paths.js';
 import { mapLimit } from '../concurrency.js';
 import { ProgressCounter } from '../progress.js';
 import type { RetryOptions } from '../retry.js';
-import type { DownloadOptions, ReadOptions, RemoteCapabilities, RemoteStat } from '../remote.js';
+import type { DownloadOptions, ExistsManyOptions, ReadOptions, RemoteCapabilities, RemoteStat } from '../remote.js';
 import { parseKnownHosts, checkHostKey, knownKeysFor, keyTypeOfBlob, type KnownHostEntry, type HostKeyVerdict } from './known-hosts.js';
 import { resolveSshConfig } from './ssh-config.js';
 import type { Ssh2Module, Ssh2Client, Ssh2Sftp, Ssh2Stats, Ssh2AuthAttempt, Ssh2SftpError } from './ssh2-types.js';
@@ -83,6 +83,13 @@ const CHUNK = 256 * 1024;
 const PIPELINE = 16;
 /** Requests in flight on one channel before the pool opens another one. */
 const CHANNEL_DEPTH = 8;
+/** existsMany lists directories for batches of at least this many paths… */
+const LIST_MIN_BATCH = 64;
+/** …and for directories holding at least this many of them… */
+const LIST_MIN_GROUP = 8;
+/** …reading at most one READDIR page (OpenSSH sends up to 100 names) per this many paths. */
+const STATS_PER_PAGE = 8;
+const FX_EOF = 1;
 
 const SERVER_HOST_KEY_ALGOS: Record<string, string[]> = {
   'ssh-ed25519': ['ssh-ed25519'],
@@ -489,6 +496,79 @@ export class SshRemote extends BaseRemote {
     });
   }
 
+  /**
+   * Existence of many objects. Large batches are answered from READDIR pages of their directories
+   * (`files/md5/xx/`) instead of one STAT per object, as DVC traverses large queries on listable
+   * remotes (dvc-compat §10.4); a missing directory answers all its paths at once. SFTP pages come
+   * in no order, so a directory too large for its page budget answers what it listed and the rest
+   * is checked object by object.
+   */
+  override async existsMany(paths: readonly string[], options: ExistsManyOptions = {}): Promise<boolean[]> {
+    if (paths.length < LIST_MIN_BATCH) return super.existsMany(paths, options);
+    for (const p of paths) checkPath('ssh', p);
+    this.assertOpen();
+    const groups = new Map<string, number[]>();
+    paths.forEach((p, i) => {
+      const dir = p.slice(0, p.lastIndexOf('/'));
+      const g = groups.get(dir);
+      if (g) g.push(i);
+      else groups.set(dir, [i]);
+    });
+    const out = new Array<boolean>(paths.length);
+    let done = 0;
+    const jobs = options.jobs ?? this.jobs;
+    const answer = (i: number, v: boolean) => {
+      out[i] = v;
+      options.onProgress?.(++done, paths.length);
+    };
+    const stats: number[] = [];
+    await mapLimit([...groups], Math.max(1, Math.ceil(jobs / 4)), async ([dir, idxs]) => {
+      if (idxs.length < LIST_MIN_GROUP) {
+        stats.push(...idxs);
+        return;
+      }
+      const budget = Math.ceil(idxs.length / STATS_PER_PAGE);
+      const { names, complete } = await this.run('exists', dir || undefined, () => this.listFiles(dir, budget), true, options.signal);
+      for (const i of idxs) {
+        const name = paths[i].slice(dir.length + 1);
+        if (names.has(name)) answer(i, true);
+        else if (complete) answer(i, false);
+        else stats.push(i);
+      }
+    }, options.signal);
+    await mapLimit(stats, jobs, async (i) => answer(i, await this.run('exists', paths[i], () => this.doExists(paths[i]), true, options.signal)), options.signal);
+    return out;
+  }
+
+  /** Names of the regular files in `dir` (remote-relative), reading at most `maxPages` READDIR pages. */
+  private listFiles(dir: string, maxPages: number): Promise<{ names: Set<string>; complete: boolean }> {
+    return this.withSftp(async (sftp) => {
+      const names = new Set<string>();
+      let handle: Buffer;
+      try {
+        handle = await call<Buffer>((cb) => sftp.opendir(dir ? this.abs(dir) : this.target.root, cb));
+      } catch (e) {
+        if (sftpCode(e) === FX_NO_SUCH_FILE) return { names, complete: true };
+        throw e;
+      }
+      try {
+        for (let page = 0; page < maxPages; page++) {
+          let list: Array<{ filename: string; attrs: Ssh2Stats }>;
+          try {
+            list = await call((cb) => sftp.readdir(handle, cb));
+          } catch (e) {
+            if (sftpCode(e) === FX_EOF) return { names, complete: true };
+            throw e;
+          }
+          for (const ent of list) if (ent.attrs.isFile()) names.add(ent.filename);
+        }
+        return { names, complete: false };
+      } finally {
+        sftp.close(handle, () => undefined);
+      }
+    });
+  }
+
   protected async *doList(prefix: string): AsyncIterable<string> {
     const slash = prefix.lastIndexOf('/');
     let level = [slash < 0 ? '' : prefix.slice(0, slash)];
@@ -671,7 +751,18 @@ export class SshRemote extends BaseRemote {
       const { tmp, handle } = await this.openTemp(sftp, target);
       let closed = false;
       try {
-        if (Buffer.isBuffer(source)) {
+        if (Buffer.isBuffer(source) && source.length <= CHUNK) {
+          // The write and the close go out together (the server handles a handle's requests in
+          // order): one round trip fewer per small object. The rename below waits for both, so a
+          // failed write never becomes an object.
+          const wrote = this.writeAt(sftp, handle, source, 0);
+          const closing = call((cb) => sftp.close(handle, cb));
+          closed = true;
+          const [w, c] = await Promise.allSettled([wrote, closing]);
+          if (w.status === 'rejected') throw w.reason;
+          if (c.status === 'rejected') throw c.reason;
+          counter.add(source.length);
+        } else if (Buffer.isBuffer(source)) {
           const offsets: number[] = [];
           for (let off = 0; off < source.length; off += CHUNK) offsets.push(off);
           await mapLimit(offsets, PIPELINE, async (off) => {
@@ -704,8 +795,10 @@ export class SshRemote extends BaseRemote {
           await Promise.all(inflight);
           if (failure) throw failure;
         }
-        await call((cb) => sftp.close(handle, cb));
-        closed = true;
+        if (!closed) {
+          await call((cb) => sftp.close(handle, cb));
+          closed = true;
+        }
         await this.commit(sftp, conn, tmp, target);
       } catch (e) {
         if (!closed) sftp.close(handle, () => undefined);

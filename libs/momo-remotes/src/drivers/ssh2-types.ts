@@ -34,7 +34,9 @@ export interface Ssh2TransferOptions {
 export interface Ssh2Sftp extends EventEmitter {
   stat(path: string, cb: Cb<Ssh2Stats>): void;
   fstat(handle: Buffer, cb: Cb<Ssh2Stats>): void;
-  readdir(path: string, cb: Cb<Ssh2DirEntry[]>): void;
+  /** A path lists the whole directory; a handle from `opendir` returns one page (EOF error at the end). */
+  readdir(where: string | Buffer, cb: Cb<Ssh2DirEntry[]>): void;
+  opendir(path: string, cb: Cb<Buffer>): void;
   open(path: string, flags: string, cb: Cb<Buffer>): void;
   close(handle: Buffer, cb: Cb): void;
   write(handle: Buffer, buf: Buffer, off: number, len: number, position: number, cb: Cb): void;
