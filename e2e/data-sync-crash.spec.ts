@@ -303,3 +303,56 @@ describe.each(kinds)('an interrupted transfer with the $remote remote', (kind) =
     if (kind.remote === 'nas') expect(must(runDvc(fresh.root, ['status']), 'dvc status').stdout).toBe('Data and pipelines are up to date.\n');
   }, 120_000);
 });
+
+describe('an interrupted checkout', () => {
+  it('pull killed while it writes the workspace leaves whole files only; a rerun removes the temp files and completes', async () => {
+    // its own repo: enough files (a flat directory) for the checkout to last long enough to be caught
+    const FILES = 1500;
+    const own = tmpRepo({ git: true, prefix: 'momo-crash-co-' });
+    repos.push(own);
+    must(runMomo(own.root, ['init', '-q']), 'momo init');
+    own.gen({ flat: Object.fromEntries(Array.from({ length: FILES }, (_, i) => [`f${i}`, `flat ${i}\n`])) });
+    must(runMomo(own.root, ['add', '-q', 'flat']), 'momo add');
+    must(runMomo(own.root, ['remote', 'add', '-d', 'nas', join(stores.root, 'co')]), 'momo remote add');
+    must(runMomo(own.root, ['push', '-q']), 'momo push');
+    own.git('add', '-A');
+    own.git('commit', '-q', '-m', 'flat');
+    const fresh = tmpRepo({ prefix: 'momo-crash-co-clone-' });
+    repos.push(fresh);
+    rmSync(fresh.root, { recursive: true, force: true });
+    own.git('clone', '-q', own.root, fresh.root);
+    must(runMomo(fresh.root, ['fetch', '-q']), 'momo fetch');
+    const flat = join(fresh.root, 'flat');
+    const written = () => (existsSync(flat) ? readdirSync(flat).filter((n) => !n.startsWith('.')).length : 0);
+    // when this loaded machine misses the window, the workspace is reset and the pull tried again
+    let caught = false;
+    for (let attempt = 0; attempt < 5 && !caught; attempt++) {
+      rmSync(flat, { recursive: true, force: true });
+      const run = spawnMomo(fresh.root, ['pull']);
+      let exited = false;
+      void run.done.then(() => (exited = true));
+      while (!exited) {
+        if (existsSync(flat)) {
+          run.child.kill('SIGSTOP');
+          const n = written();
+          if (n > 0 && n < FILES) {
+            run.child.kill('SIGKILL');
+            await run.done;
+            caught = true;
+            break;
+          }
+          run.child.kill('SIGCONT');
+        }
+        await sleep(1);
+      }
+      if (!caught) await run.done;
+    }
+    expect(caught, 'the checkout was never caught midway').toBe(true);
+    // every data file present is whole (files are written to a temp name and renamed)
+    for (const n of readdirSync(flat)) if (!n.startsWith('.')) expect(readFileSync(join(flat, n), 'utf8')).toBe(`flat ${n.slice(1)}\n`);
+
+    must(runMomo(fresh.root, ['pull']), 'second momo pull');
+    expect(readdirSync(flat).sort()).toEqual(Array.from({ length: FILES }, (_, i) => `f${i}`).sort());
+    expect(must(runDvc(fresh.root, ['status']), 'dvc status').stdout).toBe('Data and pipelines are up to date.\n');
+  }, 120_000);
+});
