@@ -140,16 +140,24 @@ export type RevOut = Pick<TrackedOut, 'stage' | 'dvcfile' | 'entry' | 'rel' | 'l
  * @throws a parse error of a `.dvc` file or `dvc.yaml` at that revision (DVC: "failed to collect")
  */
 export function outsAtRev(repo: Repo, rev: string): RevOut[] {
+  const files = execFileSync('git', ['ls-tree', '-r', '--name-only', '-z', rev], { cwd: repo.root, encoding: 'utf8', maxBuffer: 1 << 28 })
+    .split('\0')
+    .filter(Boolean);
+  // the dvc files of the revision in one `git cat-file --batch` (a process per file is slow with -A)
+  const base = (f: string) => posix.basename(f);
+  const texts = catFiles(
+    repo.root,
+    rev,
+    files.filter((f) => (f.endsWith(DVC_FILE_SUFFIX) && !f.split('/').includes('.dvc')) || base(f) === PROJECT_FILE || base(f) === LOCK_FILE),
+  );
   const show = (f: string): string | undefined => {
+    if (texts.has(f)) return texts.get(f);
     try {
       return execFileSync('git', ['show', `${rev}:${f}`], { cwd: repo.root, encoding: 'utf8', maxBuffer: 1 << 28, stdio: ['ignore', 'pipe', 'ignore'] });
     } catch {
       return undefined;
     }
   };
-  const files = execFileSync('git', ['ls-tree', '-r', '--name-only', '-z', rev], { cwd: repo.root, encoding: 'utf8', maxBuffer: 1 << 28 })
-    .split('\0')
-    .filter(Boolean);
   const outs: RevOut[] = [];
   for (const f of files) {
     if (f.endsWith(DVC_FILE_SUFFIX) && !f.split('/').includes('.dvc')) {
@@ -194,4 +202,26 @@ export function outsAtRev(repo: Repo, rev: string): RevOut[] {
     }
   }
   return outs;
+}
+
+/** Contents of `paths` at `rev` through one `git cat-file --batch` (missing ones are left out). */
+function catFiles(root: string, rev: string, paths: string[]): Map<string, string> {
+  const out = new Map<string, string>();
+  const wanted = paths.filter((p) => !p.includes('\n'));
+  if (!wanted.length) return out;
+  const buf = execFileSync('git', ['cat-file', '--batch'], { cwd: root, input: wanted.map((p) => `${rev}:${p}\n`).join(''), maxBuffer: 1 << 30 });
+  let pos = 0;
+  for (const p of wanted) {
+    const nl = buf.indexOf(0x0a, pos);
+    if (nl < 0) break;
+    const header = buf.toString('utf8', pos, nl);
+    pos = nl + 1;
+    // "<sha> <type> <size>" or "<spec> missing"
+    const m = /^[0-9a-f]+ (\S+) (\d+)$/.exec(header);
+    if (!m) continue;
+    const size = Number(m[2]);
+    if (m[1] === 'blob') out.set(p, buf.toString('utf8', pos, pos + size));
+    pos += size + 1;
+  }
+  return out;
 }
