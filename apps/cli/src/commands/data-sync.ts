@@ -58,19 +58,19 @@ export const define: DefineCommand = (program, io) => {
   common(program.command('push').description('Upload tracked files or directories to remote storage'))
     .option('--glob', 'allows targets containing shell-style wildcards')
     .action(
-    action('catching', async (targets: string[], flags: SyncFlags, cmd) => {
-      const { push } = await import('@momo/dvc/api/push');
-      const quiet = globals(cmd).quiet;
-      const progress = progressPrinter(io, quiet);
-      const r = await withPrefix('failed to push data to the cloud', () =>
-        push({ cwd: io.cwd, env: io.env, targets, remote: flags.remote, jobs: flags.jobs, runCache: flags.runCache, ...scope(flags), glob: flags.glob, onProgress: progress ? (e) => progress('Pushing', e.done, e.total, e.bytes) : undefined }),
-      );
-      warnRevs(io, r.warnings);
-      warnMissing(io, r.missing, 'neither locally nor on remote');
-      if (r.noRemote) io.err('No remote provided and no default remote set.\n');
-      if (!quiet) io.out(r.transferred ? `${plural(r.transferred, 'pushed')}\n` : 'Everything is up to date.\n');
-    }),
-  );
+      action('catching', async (targets: string[], flags: SyncFlags, cmd) => {
+        const { push } = await import('@momo/dvc/api/push');
+        const quiet = globals(cmd).quiet;
+        const progress = progressPrinter(io, quiet);
+        const r = await withPrefix('failed to push data to the cloud', () =>
+          push({ cwd: io.cwd, env: io.env, targets, remote: flags.remote, jobs: flags.jobs, runCache: flags.runCache, ...scope(flags), glob: flags.glob, onProgress: progress ? (e) => progress('Pushing', e.done, e.total, e.bytes) : undefined }),
+        );
+        warnRevs(io, r.warnings);
+        warnMissing(io, r.missing, 'neither locally nor on remote');
+        if (r.noRemote) io.err('No remote provided and no default remote set.\n');
+        if (!quiet) io.out(r.transferred ? `${plural(r.transferred, 'pushed')}\n` : 'Everything is up to date.\n');
+      }),
+    );
   common(program.command('fetch').description('Download tracked files or directories from remote storage into the cache'))
     .option('--max-size <max_size>', 'fetch data files/directories that are each below specified size (bytes)', (v) => {
       if (!/^\s*[+-]?\d+\s*$/.test(v)) throw new MomoError('USAGE_INVALID', `argument --max-size: invalid int value: '${v}'`, { exitCode: EXIT.USAGE, hint: 'pass a size in bytes' });
@@ -81,19 +81,19 @@ export const define: DefineCommand = (program, io) => {
       return [...prev, v];
     })
     .action(
-    action('catching', async (targets: string[], flags: SyncFlags, cmd) => {
-      const { fetch } = await import('@momo/dvc/api/push');
-      const quiet = globals(cmd).quiet;
-      const progress = progressPrinter(io, quiet);
-      const r = await withPrefix('failed to fetch data from the cloud', () =>
-        fetch({ cwd: io.cwd, env: io.env, targets, remote: flags.remote, jobs: flags.jobs, runCache: flags.runCache, ...scope(flags), maxSize: flags.maxSize, types: flags.type as Array<'metrics' | 'plots'> | undefined, onProgress: progress ? (e) => progress('Fetching', e.done, e.total, e.bytes) : undefined }),
-      );
-      warnRevs(io, r.warnings);
-      warnMissing(io, r.missing, 'on remote');
-      if (r.noRemote) io.err('No remote provided and no default remote set.\n');
-      if (!quiet) io.out(r.transferred ? `${plural(r.transferred, 'fetched')}\n` : 'Everything is up to date.\n');
-    }),
-  );
+      action('catching', async (targets: string[], flags: SyncFlags, cmd) => {
+        const { fetch } = await import('@momo/dvc/api/push');
+        const quiet = globals(cmd).quiet;
+        const progress = progressPrinter(io, quiet);
+        const r = await withPrefix('failed to fetch data from the cloud', () =>
+          fetch({ cwd: io.cwd, env: io.env, targets, remote: flags.remote, jobs: flags.jobs, runCache: flags.runCache, ...scope(flags), maxSize: flags.maxSize, types: flags.type as Array<'metrics' | 'plots'> | undefined, onProgress: progress ? (e) => progress('Fetching', e.done, e.total, e.bytes) : undefined }),
+        );
+        warnRevs(io, r.warnings);
+        warnMissing(io, r.missing, 'on remote');
+        if (r.noRemote) io.err('No remote provided and no default remote set.\n');
+        if (!quiet) io.out(r.transferred ? `${plural(r.transferred, 'fetched')}\n` : 'Everything is up to date.\n');
+      }),
+    );
   common(program.command('pull').description('Download tracked files or directories from remote storage and check them out'))
     .option('-f, --force', 'do not prompt when removing working directory files')
     .option('--allow-missing', 'ignore errors if some of the files or directories are missing')
