@@ -150,5 +150,10 @@ describe('push with --glob, -R and -d', () => {
       expect([args, r.momo.code, r.momo.stdout, first(r.momo.stderr)], r.momo.stderr).toEqual([args, r.dvc.code, r.dvc.stdout, first(r.dvc.stderr)]);
       expect(listing(ms), args.join(' ')).toEqual(listing(ds));
     }
+    // pull -d checks out the upstream stage's output too
+    t.each((r) => ['one.txt', 'two.txt'].forEach((f) => rmSync(join(r.root, f), { force: true })));
+    const r = t.run(['pull', '-d', 'two']);
+    expect([r.momo.code, r.momo.stdout]).toEqual([r.dvc.code, r.dvc.stdout]);
+    expect(readFileSync(join(t.momo.root, 'one.txt'), 'utf8')).toBe('s\n');
   }, 120_000);
 });

@@ -1,6 +1,7 @@
 import { withOperation, isMomoError } from '@momo/errors';
 import { Repo } from '../repo/repo.js';
-import { fetchInRepo, type TransferOptions, type TransferResult } from './push.js';
+import { relative } from 'node:path';
+import { fetchInRepo, selectWorkspaceOuts, type TransferOptions, type TransferResult } from './push.js';
 import { checkoutInRepo, type CheckoutResult } from './checkout.js';
 
 export interface PullOptions extends TransferOptions {
@@ -34,7 +35,10 @@ export async function pull(opts: PullOptions): Promise<PullResult> {
       }
       let co: CheckoutResult;
       try {
-        co = await checkoutInRepo(repo, { ...opts, force: opts.force, allowMissing: opts.allowMissing });
+        // `-d`/`-R` widen the checkout like the fetch (dvc/repo/pull.py passes them to both): the
+        // selected outputs are handed to checkout by path
+        const widened = opts.targets?.length && (opts.withDeps || opts.recursive) ? selectWorkspaceOuts(repo, opts).map((o) => relative(opts.cwd, o.abs) || '.') : [];
+        co = await checkoutInRepo(repo, { ...opts, targets: widened.length ? widened : opts.targets, force: opts.force, allowMissing: opts.allowMissing });
       } catch (e) {
         if (isMomoError(e)) Object.assign(e, { result: { fetch: fetched, checkout: (e as unknown as { result?: CheckoutResult }).result } });
         throw fetchError ?? e;

@@ -182,7 +182,7 @@ function fnmatchRe(pattern: string): RegExp {
 }
 
 /** The workspace outputs the targets select (stage names, `-d` upstream stages, `-R` directories). */
-function selectWorkspaceOuts(repo: Repo, opts: TransferOptions): TrackedOut[] {
+export function selectWorkspaceOuts(repo: Repo, opts: TransferOptions): TrackedOut[] {
   const index = loadIndex(repo);
   if (!opts.targets?.length || !(opts.withDeps || opts.recursive)) return selectOuts(repo, opts.cwd, index.outs, opts.targets, index);
   const stages = new Set<unknown>(selectStages(repo, index, opts.cwd, opts).map((s) => s.stage));
