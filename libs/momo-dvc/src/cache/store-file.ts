@@ -10,6 +10,8 @@
 export interface StoreJob {
   /** absolute source path */
   src: string;
+  /** the size the caller's stat saw (saves a stat per file); the read itself decides */
+  size?: number;
   /** absolute `<cache>/files/md5` dir; undefined → hash only */
   objects?: string;
   /** directory mode for new `xx/` dirs (0o2775 when cache.shared=group) */
@@ -23,6 +25,9 @@ export interface StoreResult {
   size: number;
   /** true when a new object was written */
   stored: boolean;
+  /** inode and mtime of the source after it was read (the caller memoises only an unchanged file) */
+  ino: number;
+  mtimeMs: number;
 }
 
 export interface StoreDeps {
@@ -30,46 +35,84 @@ export interface StoreDeps {
   crypto: typeof import('node:crypto');
 }
 
-export function storeFileImpl(deps: StoreDeps, job: StoreJob, made: Set<string> & { seq?: number; tag?: string }): StoreResult {
+/**
+ * Per-thread scratch: `x/` dirs made, objects known to exist, the temp-name tag and counter, a
+ * reused read buffer.
+ */
+export type StoreScratch = Set<string> & { seq?: number; tag?: string; known?: Set<string>; buf?: Buffer };
+
+export function storeFileImpl(deps: StoreDeps, job: StoreJob, made: StoreScratch): StoreResult {
   const { fs, crypto } = deps;
   const SMALL = 4 * 1024 * 1024;
-  const st = fs.statSync(job.src);
   // unique per process/thread without a random draw per file (randomBytes showed in profiles)
   made.tag ??= process.pid + '-' + crypto.randomBytes(4).toString('hex');
+  const known = (made.known ??= new Set<string>());
   const tmpName = (dir: string) => dir + '/.' + made.tag + '-' + (made.seq = (made.seq ?? 0) + 1) + '.tmp';
+  const ensureSub = (sub: string) => {
+    if (made.has(sub)) return;
+    fs.mkdirSync(sub, { recursive: true, mode: job.dirMode ?? 0o777 });
+    if (job.dirMode !== undefined && job.dirMode !== 0o777) fs.chmodSync(sub, job.dirMode);
+    made.add(sub);
+  };
+  // An object already in the cache (or written earlier in this run) is never rewritten: renaming
+  // over an existing file on ext4 forces writeback of the new data (auto_da_alloc) and frees the
+  // old inode, ~40x the cost of the probe. DVC skips present objects too (dvc_data/hashfile/transfer.py).
+  const present = (md5: string, final: string): boolean => {
+    if (known.has(md5)) return true;
+    if (!fs.existsSync(final)) return false;
+    known.add(md5);
+    return true;
+  };
   const finish = (md5: string, tmp: string | undefined): boolean => {
     const sub = job.objects + '/' + md5.slice(0, 2);
     const final = sub + '/' + md5.slice(2);
-    if (fs.existsSync(final)) {
+    if (present(md5, final)) {
       if (tmp) fs.unlinkSync(tmp);
       return false;
     }
-    if (!made.has(sub)) {
-      fs.mkdirSync(sub, { recursive: true, mode: job.dirMode ?? 0o777 });
-      if (job.dirMode !== undefined && job.dirMode !== 0o777) fs.chmodSync(sub, job.dirMode);
-      made.add(sub);
-    }
+    ensureSub(sub);
     if (tmp) fs.renameSync(tmp, final);
+    known.add(md5);
     return true;
   };
-  if (st.size <= SMALL) {
-    const data = fs.readFileSync(job.src);
-    const md5 = crypto.createHash('md5').update(data).digest('hex');
-    if (!job.objects) return { md5, size: data.length, stored: false };
-    const sub = job.objects + '/' + md5.slice(0, 2);
-    const final = sub + '/' + md5.slice(2);
-    // no existence probe: a small object is cheaper to write and rename over an identical one
-    // (same bytes, atomic) than to stat first on every file of a cold add
-    if (!made.has(sub)) {
-      fs.mkdirSync(sub, { recursive: true, mode: job.dirMode ?? 0o777 });
-      if (job.dirMode !== undefined && job.dirMode !== 0o777) fs.chmodSync(sub, job.dirMode);
-      made.add(sub);
+  if (job.size === undefined || job.size <= SMALL) {
+    // small file: one read into a reused buffer; the fstat after the read gives the stat the
+    // memo entry must match (no separate stat before or after)
+    const buf = (made.buf ??= Buffer.allocUnsafe(SMALL));
+    const fd = fs.openSync(job.src, 'r');
+    let n = 0;
+    let st: import('node:fs').Stats | undefined;
+    try {
+      for (;;) {
+        const r = fs.readSync(fd, buf, n, SMALL - n, null);
+        n += r;
+        if (r === 0 || n === SMALL) break;
+        // a short read of a regular file is its end: confirm with the fstat we need anyway
+        st = fs.fstatSync(fd);
+        if (st.size === n) break;
+      }
+      st ??= fs.fstatSync(fd);
+    } finally {
+      fs.closeSync(fd);
     }
-    const tmp = tmpName(sub);
-    fs.writeFileSync(tmp, data, { mode: 0o444 });
-    if (job.chmod) fs.chmodSync(tmp, 0o444);
-    fs.renameSync(tmp, final);
-    return { md5, size: data.length, stored: true };
+    if (n < SMALL || st!.size === n) {
+      const data = buf.subarray(0, n);
+      const md5 = crypto.createHash('md5').update(data).digest('hex');
+      const res = { md5, size: n, stored: false, ino: st!.ino, mtimeMs: st!.mtimeMs };
+      if (!job.objects) return res;
+      const sub = job.objects + '/' + md5.slice(0, 2);
+      const final = sub + '/' + md5.slice(2);
+      if (present(md5, final)) return res;
+      ensureSub(sub);
+      const tmp = tmpName(sub);
+      fs.writeFileSync(tmp, data, { mode: 0o444 });
+      if (job.chmod) fs.chmodSync(tmp, 0o444);
+      fs.renameSync(tmp, final);
+      known.add(md5);
+      res.stored = true;
+      return res;
+    }
+    // it grew past the small limit since the caller's stat: stream it below
   }
   // large file: stream 1 MiB chunks through the hash and into the temp object
   const fd = fs.openSync(job.src, 'r');
@@ -96,6 +139,7 @@ export function storeFileImpl(deps: StoreDeps, job: StoreJob, made: Set<string> 
       size += n;
     }
     const md5 = h.digest('hex');
+    const st = fs.fstatSync(fd);
     if (out !== undefined) {
       fs.closeSync(out);
       out = undefined;
@@ -103,7 +147,7 @@ export function storeFileImpl(deps: StoreDeps, job: StoreJob, made: Set<string> 
     }
     const stored = job.objects ? finish(md5, tmp) : false;
     tmp = undefined;
-    return { md5, size, stored };
+    return { md5, size, stored, ino: st.ino, mtimeMs: st.mtimeMs };
   } finally {
     fs.closeSync(fd);
     if (out !== undefined) fs.closeSync(out);

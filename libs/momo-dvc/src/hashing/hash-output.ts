@@ -128,7 +128,7 @@ export async function hashFiles(
   let totalBytes = 0;
   for (const i of missIdx) totalBytes += files[i].st.size;
   const results = await storeFiles(
-    missIdx.map((i) => ({ src: files[i].abs, objects: opts.storeObjects, dirMode: opts.dirMode, chmod: UMASK_STRIPS_READ })),
+    missIdx.map((i) => ({ src: files[i].abs, size: files[i].st.size, objects: opts.storeObjects, dirMode: opts.dirMode, chmod: UMASK_STRIPS_READ })),
     { jobs: opts.jobs, totalBytes },
   );
   const failed: string[] = [];
@@ -139,9 +139,10 @@ export async function hashFiles(
       return;
     }
     out[i] = { md5: r.md5, size: r.size };
-    // the memo is only valid for the stat we saw before reading: re-stat to catch a concurrent edit
-    const now = safeStat(files[i].abs);
-    if (now && now.mtimeMs === files[i].st.mtimeMs && now.size === r.size) opts.state.set(files[i].abs.slice(rootLen), now, r.md5, name);
+    // the memo is only valid for the stat we saw before reading: the reader's fstat after the
+    // read must still match it (a concurrent edit changes mtime or size, a replacement the inode)
+    const st = files[i].st;
+    if (r.mtimeMs === st.mtimeMs && r.size === st.size && r.ino === st.ino) opts.state.set(files[i].abs.slice(rootLen), st, r.md5, name);
   });
   if (failed.length) {
     throw dvcError('TARGET_NOT_FOUND', `failed to hash ${failed.length} file(s):\n${failed.slice(0, 20).join('\n')}`, {
