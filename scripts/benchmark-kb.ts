@@ -269,7 +269,7 @@ runScript(async () => {
   const h = metrics.heldout as Record<string, number>;
   const w = metrics.handwritten as Record<string, number>;
   process.stdout.write(
-    `benchmark-kb: held-out NDCG@10 ${h.ndcg_at_10} (BM25 ${h.bm25_ndcg_at_10}), recall@10 ${h.recall_at_10}, MRR ${h.mrr_at_10} on ${h.queries} queries; ` +
+    `benchmark-kb: held-out NDCG@10 ${h.ndcg_at_10} (BM25 ${h.bm25_ndcg_at_10}; dev ${means(heldSplit.dev).ndcg_at_10}, test ${means(heldSplit.test).ndcg_at_10}), recall@10 ${h.recall_at_10}, MRR ${h.mrr_at_10} on ${h.queries} queries; ` +
       `hand-written NDCG@10 ${w.ndcg_at_10}, recall@10 ${w.recall_at_10}, MRR ${w.mrr_at_10} on ${w.queries}` +
       (handSplit.test.n ? ` (dev ${means(handSplit.dev).ndcg_at_10}, test ${means(handSplit.test).ndcg_at_10})` : '') +
       `; ANN recall@10 ${ann.recall_at_10}; ` +

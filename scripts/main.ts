@@ -51,6 +51,8 @@ if (m) {
   out += `\nKnowledge base: ${c.modules} modules, ${c.files} files, ${c.symbols} symbols, ${c.chunks} chunks.\n`;
   out += `Retrieval, held-out doc comments (${h.queries} queries): NDCG@10 ${h.ndcg_at_10} (plain BM25 ${h.bm25_ndcg_at_10}), recall@1 ${h.recall_at_1}, recall@10 ${h.recall_at_10}, MRR ${h.mrr_at_10}\n`;
   out += `Retrieval, hand-written questions (${w.queries}): NDCG@10 ${w.ndcg_at_10}, recall@5 ${w.recall_at_5}, recall@10 ${w.recall_at_10}, MRR ${w.mrr_at_10}\n`;
+  const wt = m.handwritten_test;
+  if (wt) out += `  of which the test half (${wt.queries}, never tuned on): NDCG@10 ${wt.ndcg_at_10}, recall@10 ${wt.recall_at_10}, MRR ${wt.mrr_at_10}; dev half NDCG@10 ${m.handwritten_dev?.ndcg_at_10}\n`;
   out += `Approximate (HNSW) vs exact vector search: recall@10 ${m.ann?.recall_at_10} on ${m.ann?.queries} queries\n`;
 }
 const perf = readJson(join(root, 'benchmarks', 'kb_perf.json'));

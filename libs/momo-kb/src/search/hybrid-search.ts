@@ -162,10 +162,12 @@ export function chunkRecord(c: Chunk): Record<string, unknown> {
 }
 
 /**
- * Hybrid code search: multi-field BM25 (chunk body, symbol names, path) gives candidates, which are
- * re-ranked by a weighted sum of normalised BM25, embedding cosine, symbol-name and path term
- * overlap, graph centrality (import in-degree, reference count), exported-ness and a test-file
- * penalty. `mode: 'bm25'` returns plain single-field BM25 for comparison.
+ * Hybrid code search: multi-field BM25 (chunk body, symbol names, path, doc comments of the declared
+ * symbols) gives candidates, which are re-ranked by a weighted sum of normalised BM25, embedding
+ * cosine, BM25 of the chunk's whole file, symbol-name and path term overlap, graph centrality
+ * (import in-degree, reference count), exported-ness, and penalties for test files and Markdown
+ * prose; overlapping windows of one declaration are returned once. `mode: 'bm25'` returns plain
+ * single-field BM25 for comparison.
  */
 export class HybridSearch {
   private readonly chunks: Chunk[];
