@@ -5,8 +5,8 @@
  * workspace plus every selected revision, read through git; a revision that cannot be collected is
  * skipped with "failed to collect '<rev>', skipping").
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { twins, snapshotTree, runDvc, type Twins, type TmpRepo } from '@momo/testing';
@@ -21,15 +21,16 @@ const cleanup = () => {
 
 const listing = (dir: string) => (existsSync(dir) ? Object.keys(snapshotTree(dir, { contents: false })).sort() : []);
 
-/** Each twin gets its own default local remote; returns [dvc store, momo store]. */
-function withRemotes(tw: Twins): [string, string] {
+/** Each twin gets its own local remote (the default one unless named); returns [dvc store, momo store]. */
+function withRemotes(tw: Twins, name?: string): [string, string] {
   const [d, m] = [0, 1].map(() => {
     const s = mkdtempSync(join(tmpdir(), 'momo-revs-store-'));
     stores.push(s);
     return s;
   });
-  runDvc(tw.dvc.root, ['remote', 'add', '-d', 'storage', d]);
-  runDvc(tw.momo.root, ['remote', 'add', '-d', 'storage', m]);
+  const add = name ? ['remote', 'add', name] : ['remote', 'add', '-d', 'storage'];
+  runDvc(tw.dvc.root, [...add, d]);
+  runDvc(tw.momo.root, [...add, m]);
   return [d, m];
 }
 
@@ -42,15 +43,18 @@ function ok(tw: Twins, args: string[]): void {
 const git = (tw: Twins, ...args: string[]) => tw.each((r) => r.git(...args));
 
 /**
- * History: `v1` (tag) foo=v1, data/{a}, a pipeline whose `cache: false` output is recorded in
- * dvc.lock; main: foo=v2; branch `feature`: data/{a,b}; workspace (uncommitted): foo=v3 and a new
- * `extra`.
+ * History: `v1` (tag) foo=v1, data/{a}, a pipeline (`gen` with a `cache: false` output recorded in
+ * dvc.lock; `one` → `two`); main: foo=v2; branch `feature`: data/{a,b}; workspace (uncommitted):
+ * foo=v3 and new `extra`, `sub/a`, `sub/deep/b`, `other`.
  */
 function history(tw: Twins): void {
   tw.gen({
     foo: 'v1\n',
     data: { a: 'a\n' },
-    'dvc.yaml': 'stages:\n  gen:\n    cmd: echo kept > kept.txt && echo local > local.txt\n    outs:\n    - kept.txt\n    - local.txt:\n        cache: false\n',
+    src: 's\n',
+    'dvc.yaml':
+      'stages:\n  gen:\n    cmd: echo kept > kept.txt && echo local > local.txt\n    outs:\n    - kept.txt\n    - local.txt:\n        cache: false\n' +
+      '  one:\n    cmd: cp src one.txt\n    deps:\n    - src\n    outs:\n    - one.txt\n  two:\n    cmd: cp one.txt two.txt\n    deps:\n    - one.txt\n    outs:\n    - two.txt\n',
   });
   ok(tw, ['add', '-q', 'foo', 'data']);
   ok(tw, ['repro', '-q']);
@@ -66,8 +70,8 @@ function history(tw: Twins): void {
   git(tw, 'commit', '-q', '-am', 'feature');
   git(tw, 'checkout', '-q', 'main');
   ok(tw, ['checkout', '-q']);
-  tw.gen({ foo: 'v3\n', extra: 'x\n' });
-  ok(tw, ['add', '-q', 'foo', 'extra']);
+  tw.gen({ foo: 'v3\n', extra: 'x\n', sub: { a: 'a\n', deep: { b: 'b\n' } }, other: 'o\n' });
+  ok(tw, ['add', '-q', 'foo', 'extra', 'sub/a', 'sub/deep/b', 'other']);
 }
 
 const twins_ = (): Twins => {
@@ -79,7 +83,7 @@ const wipeCache = (r: TmpRepo) => rmSync(join(r.root, '.dvc', 'cache'), { recurs
 
 // one history for the whole block (real DVC is slow); the tests run in order and only the last
 // one empties the caches
-describe('push and fetch across git revisions (-a, -T, -A)', () => {
+describe('push, fetch and pull across git revisions, with --glob, -R, -d, --max-size, --type', () => {
   let ds: string;
   let ms: string;
   beforeAll(() => {
@@ -105,16 +109,32 @@ describe('push and fetch across git revisions (-a, -T, -A)', () => {
       expect([args, r.momo.code, r.momo.stdout], r.momo.stderr).toEqual([args, r.dvc.code, r.dvc.stdout]);
       expect(listing(ms), args.join(' ')).toEqual(listing(ds));
     }
-    // every version of foo, both data manifests and their files, extra, the pipeline output but
-    // not its cache: false one
-    expect(listing(ms)).toHaveLength(3 + 2 + 2 + 1 + 1);
+    // every version of foo (3), both data manifests and their files (4), extra, other, the
+    // pipeline outputs kept.txt and one.txt = two.txt, but not the cache: false local.txt
+    expect(listing(ms)).toHaveLength(3 + 4 + 1 + 1 + 1 + 1);
   }, 120_000);
 
-  it('fetch --max-size / --type / -T / -a / -A fill an empty cache with the same objects as dvc, and pull -a checks out the workspace', () => {
+  it('--glob expands patterns like Python glob, -R takes every .dvc file below a directory, -d the upstream stages too', () => {
+    const t = twins_();
+    const [dOther, mOther] = withRemotes(t, 'other');
+    const first = (s: string) => s.split('\n')[0];
+    for (const args of [['--glob', 'nomatch*'], ['--glob', 'o*'], ['-R', 'sub'], ['two'], ['-d', 'two']]) {
+      const r = t.run(['push', '-r', 'other', ...args]);
+      expect([args, r.momo.code, r.momo.stdout, first(r.momo.stderr)], r.momo.stderr).toEqual([args, r.dvc.code, r.dvc.stdout, first(r.dvc.stderr)]);
+      expect(listing(mOther), args.join(' ')).toEqual(listing(dOther));
+    }
+    // pull -d checks out the upstream stage's output too
+    t.each((r) => ['one.txt', 'two.txt'].forEach((f) => rmSync(join(r.root, f), { force: true })));
+    const r = t.run(['pull', '-d', 'two']);
+    expect([r.momo.code, r.momo.stdout]).toEqual([r.dvc.code, r.dvc.stdout]);
+    expect(readFileSync(join(t.momo.root, 'one.txt'), 'utf8')).toBe('s\n');
+  }, 120_000);
+
+  it('fetch --max-size / --type / -a / -A fill an empty cache with the same objects as dvc, and pull -a checks out the workspace', () => {
     const t = twins_();
     t.each(wipeCache);
     // --max-size and --type (fetch only) narrow the workspace outputs first
-    for (const args of [['fetch', '--max-size', '3'], ['fetch', '--type', 'metrics'], ['fetch', '-T'], ['fetch', '-a'], ['fetch', '-A']]) {
+    for (const args of [['fetch', '--max-size', '3'], ['fetch', '--type', 'metrics'], ['fetch', '-a'], ['fetch', '-A']]) {
       const r = t.run(args);
       expect([args, r.momo.code, r.momo.stdout], r.momo.stderr).toEqual([args, r.dvc.code, r.dvc.stdout]);
       expect(listing(join(t.momo.root, '.dvc', 'cache')), args.join(' ')).toEqual(listing(join(t.dvc.root, '.dvc', 'cache')));
@@ -126,34 +146,5 @@ describe('push and fetch across git revisions (-a, -T, -A)', () => {
     expect(readFileSync(join(t.momo.root, 'data', 'a'), 'utf8')).toBe('a\n');
     expect(existsSync(join(t.momo.root, 'data', 'b'))).toBe(false);
     expect(listing(join(t.momo.root, '.dvc', 'cache'))).toEqual(listing(join(t.dvc.root, '.dvc', 'cache')));
-  }, 120_000);
-});
-
-describe('push with --glob, -R and -d', () => {
-  afterEach(cleanup);
-
-  it('--glob expands patterns like Python glob, -R takes every .dvc file below a directory, -d the upstream stages too', () => {
-    t = twins({ git: true, init: true });
-    const [ds, ms] = withRemotes(t);
-    t.gen({ sub: { a: 'a\n', deep: { b: 'b\n' } }, other: 'o\n', src: 's\n' });
-    ok(t, ['add', '-q', 'sub/a', 'sub/deep/b', 'other']);
-    t.each((r) =>
-      writeFileSync(
-        join(r.root, 'dvc.yaml'),
-        'stages:\n  one:\n    cmd: cp src one.txt\n    deps:\n    - src\n    outs:\n    - one.txt\n  two:\n    cmd: cp one.txt two.txt\n    deps:\n    - one.txt\n    outs:\n    - two.txt\n',
-      ),
-    );
-    ok(t, ['repro', '-q']);
-    const first = (s: string) => s.split('\n')[0];
-    for (const args of [['push', '--glob', 'nomatch*'], ['push', '--glob', 'o*'], ['push', '-R', 'sub'], ['push', 'two'], ['push', '-d', 'two']]) {
-      const r = t.run(args);
-      expect([args, r.momo.code, r.momo.stdout, first(r.momo.stderr)], r.momo.stderr).toEqual([args, r.dvc.code, r.dvc.stdout, first(r.dvc.stderr)]);
-      expect(listing(ms), args.join(' ')).toEqual(listing(ds));
-    }
-    // pull -d checks out the upstream stage's output too
-    t.each((r) => ['one.txt', 'two.txt'].forEach((f) => rmSync(join(r.root, f), { force: true })));
-    const r = t.run(['pull', '-d', 'two']);
-    expect([r.momo.code, r.momo.stdout]).toEqual([r.dvc.code, r.dvc.stdout]);
-    expect(readFileSync(join(t.momo.root, 'one.txt'), 'utf8')).toBe('s\n');
   }, 120_000);
 });
