@@ -275,8 +275,8 @@ async function evaluate(set, mode) {
 const defaults = evalKb.getRankWeights();
 const variants = {
   'bm25 (chunk text only)': { mode: 'bm25', weights: {} },
-  'multi-field bm25 (text + symbol names + path)': { mode: 'hybrid', weights: { vector: 0, name: 0, path: 0, centrality: 0, exported: 0, test: 0 } },
-  '+ structure (name/path match, centrality, exported, tests)': { mode: 'hybrid', weights: { vector: 0 } },
+  'multi-field bm25 (text + symbol names + path + doc comments)': { mode: 'hybrid', weights: { vector: 0, name: 0, path: 0, centrality: 0, exported: 0, test: 0, docs: 0, fileLex: 0 } },
+  '+ structure (whole-file BM25, name/path match, centrality, exported, tests, prose)': { mode: 'hybrid', weights: { vector: 0 } },
   'hybrid (+ hashing embedder)': { mode: 'hybrid', weights: {} },
 };
 
@@ -293,6 +293,9 @@ if (tune) {
     test: [0, 0.15],
     file: [0, 0.1, 0.2, 0.4],
     kind: [0, 0.05, 0.1, 0.2],
+    fieldDoc: [0, 0.2, 0.5, 1],
+    docs: [0, 0.1, 0.3],
+    fileLex: [0, 0.1, 0.2, 0.4],
   };
   let best = { ...defaults };
   evalKb.setRankWeights(best);
@@ -314,7 +317,7 @@ if (tune) {
   results.tunedWeights = best;
   evalKb.setRankWeights(best);
   variants['hybrid (+ hashing embedder)'].weights = best;
-  variants['+ structure (name/path match, centrality, exported, tests)'].weights = { ...best, vector: 0 };
+  variants['+ structure (whole-file BM25, name/path match, centrality, exported, tests, prose)'].weights = { ...best, vector: 0 };
 }
 
 results.quality = {};
