@@ -7,6 +7,7 @@ import type { TrackedOut } from './index.js';
 import { readManifest } from '../planning/out-status.js';
 import { parseDirManifest } from '../hashing/dir-manifest.js';
 import { md5File, md5Dos2UnixFile, md5Hex } from '../hashing/md5.js';
+import { md5FileInWorker } from '../hashing/md5-worker.js';
 import { resolveRemoteConfig } from '../config/load-config.js';
 import { dvcError } from '../errors/dvc-error.js';
 
@@ -91,6 +92,9 @@ export async function openRemote(repo: Repo, name: string, jobs?: number): Promi
   });
 }
 
+/** Downloaded objects at least this large are verified on a worker thread. */
+const WORKER_HASH_MIN_BYTES = 16 * 1024 * 1024;
+
 /** Cache prefix directories already made by {@link fetchObject}, per repo. */
 const madeDirs = new WeakMap<Repo, Set<string>>();
 
@@ -109,11 +113,22 @@ export async function fetchObject(repo: Repo, remote: Remote, o: { md5: string; 
     fs.mkdirSync(dir, { recursive: true, mode: repo.odb.dirMode });
     made.add(dir);
   }
+  let size = 0;
   await remote.download(remotePath(o), final, {
     mode: 0o444,
-    onProgress: onBytes ? (p) => onBytes(p.delta) : undefined,
-    verify: (tmp) => {
-      const actual = o.md5.endsWith('.dir') ? md5Hex(fs.readFileSync(tmp)) + '.dir' : o.legacy ? md5Dos2UnixFile(tmp).md5 : md5File(tmp).md5;
+    onProgress: (p) => {
+      size = p.transferred;
+      onBytes?.(p.delta);
+    },
+    verify: async (tmp) => {
+      // large objects hash on worker threads, so parallel downloads verify on every core
+      const actual = o.md5.endsWith('.dir')
+        ? md5Hex(fs.readFileSync(tmp)) + '.dir'
+        : o.legacy
+          ? md5Dos2UnixFile(tmp).md5
+          : size >= WORKER_HASH_MIN_BYTES
+            ? await md5FileInWorker(tmp)
+            : md5File(tmp).md5;
       if (actual !== o.md5) {
         throw dvcError('CACHE_OBJECT_CORRUPTED', `object '${o.md5}' on remote '${remote.url}' is corrupted: its content hashes to '${actual}'`, {
           hint: 'push a good copy from a machine that has the data (`momo push`), or remove the object from the remote',
