@@ -111,18 +111,18 @@ async function importServer(name) {
 async function openKind(kind, work) {
   if (kind === 'local') {
     return {
-      location: (tool) => join(work, `remote-local-${tool}`),
-      config: (tool) => ({ url: join(work, `remote-local-${tool}`) }),
-      clear: (tool) => rmSync(join(work, `remote-local-${tool}`), { recursive: true, force: true }),
+      config: (tool, ds) => ({ url: join(work, `remote-local-${tool}-${ds}`) }),
+      clear: (tool, ds) => rmSync(join(work, `remote-local-${tool}-${ds}`), { recursive: true, force: true }),
       stop: async () => undefined,
     };
   }
   if (kind === 'ssh') {
     const { startSshd } = await importServer('sshd');
-    const s = await startSshd({ maxSessions: 64 });
+    // OpenSSH's default MaxSessions (10), what a user's server allows; DVC's sshfs also opens 10
+    const s = await startSshd({ maxSessions: 10 });
     return {
-      config: (tool) => ({ url: s.url(`bench-${tool}`), keyfile: s.keyfile }),
-      clear: (tool) => rmSync(join(s.root, `bench-${tool}`), { recursive: true, force: true }),
+      config: (tool, ds) => ({ url: s.url(`bench-${tool}-${ds}`), keyfile: s.keyfile }),
+      clear: (tool, ds) => rmSync(join(s.root, `bench-${tool}-${ds}`), { recursive: true, force: true }),
       stop: () => s.stop(),
     };
   }
@@ -130,14 +130,14 @@ async function openKind(kind, work) {
     const { startS3Server } = await importServer('s3');
     const s = await startS3Server({ bucket: 'bench' });
     return {
-      config: (tool) => ({
-        url: `s3://${s.bucket}/${tool}`,
+      config: (tool, ds) => ({
+        url: `s3://${s.bucket}/${tool}-${ds}`,
         endpointurl: s.endpoint,
         region: s.region,
         access_key_id: s.accessKeyId,
         secret_access_key: s.secretAccessKey,
       }),
-      clear: (tool) => rmSync(join(s.dataDir, s.bucket, tool), { recursive: true, force: true }),
+      clear: (tool, ds) => rmSync(join(s.dataDir, s.bucket, `${tool}-${ds}`), { recursive: true, force: true }),
       stop: () => s.stop(),
     };
   }
@@ -190,10 +190,11 @@ try {
   for (const kind of REMOTES) {
     const remote = await openKind(kind, work);
     try {
-      for (const tool of tools) writeRemoteConfig(repos[tool], 'bench', remote.config(tool));
       for (const ds of DATASETS) {
+        // one remote location per tool and dataset, so emptying one leaves the others alone
+        for (const tool of tools) writeRemoteConfig(repos[tool], 'bench', remote.config(tool, ds));
         const steps = [
-          { op: 'push', prepare: (tool) => remote.clear(tool), args: ['push', '-q', `${ds}.dvc`] },
+          { op: 'push', prepare: (tool) => remote.clear(tool, ds), args: ['push', '-q', `${ds}.dvc`] },
           { op: 'push (no-op)', prepare: () => undefined, args: ['push', '-q', `${ds}.dvc`] },
           {
             op: 'pull (empty cache)',
