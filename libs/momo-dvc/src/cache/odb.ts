@@ -237,6 +237,14 @@ function tmpSibling(dest: string): string {
   return join(dirname(dest), `.${TMP_TAG}-${++tmpSeq}.tmp`);
 }
 
+/**
+ * True for the temp siblings linking writes into the workspace (`.<pid>-<8 hex>-<n>.tmp`): a
+ * leftover of a killed checkout, never user data, so checkout may remove it without `--force`.
+ */
+export function isWorkspaceTempName(name: string): boolean {
+  return /^\.\d+-[0-9a-f]{8}-\d+\.tmp$/.test(name);
+}
+
 function rmQuiet(p: string): void {
   try {
     fs.unlinkSync(p);
