@@ -136,6 +136,7 @@ export function globTargets(cwd: string, targets: string[]): string[] {
       for (const pre of cur) {
         if (part === '**') {
           if (!last) next.push(pre);
+          else if (pre !== '' && pre !== '/') next.push(pre.endsWith('/') ? pre : `${pre}/`);
           next.push(...below(pre, []).filter((q) => last || isDir(q)));
         } else if (!magic.test(part)) {
           const q = joinRel(pre, part);
