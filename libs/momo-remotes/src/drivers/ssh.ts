@@ -83,6 +83,8 @@ const CHUNK = 256 * 1024;
 const PIPELINE = 16;
 /** Requests in flight on one channel before the pool opens another one. */
 const CHANNEL_DEPTH = 8;
+/** The channel weight of one fastPut/fastGet transfer: a channel of its own while there are enough. */
+const BULK = CHANNEL_DEPTH;
 /** existsMany lists directories for batches of at least this many paths… */
 const LIST_MIN_BATCH = 64;
 /** …and for directories holding at least this many of them… */
@@ -404,21 +406,24 @@ export class SshRemote extends BaseRemote {
     });
   }
 
-  /** The least busy live channel, or null when every channel is busy and another may be opened. */
-  private pick(conn: Connection): Channel | null {
+  /**
+   * The least busy live channel with room for `weight` more requests, or null when every channel
+   * is that busy and another may be opened.
+   */
+  private pick(conn: Connection, weight: number): Channel | null {
     if (conn.channels.some((c) => c.dead)) conn.channels = conn.channels.filter((c) => !c.dead);
     let best: Channel | undefined;
     for (const c of conn.channels) if (!best || c.inflight < best.inflight) best = c;
-    if (best && (best.inflight < CHANNEL_DEPTH || conn.channels.length >= conn.maxChannels)) return best;
+    if (best && (best.inflight + weight <= CHANNEL_DEPTH || conn.channels.length >= conn.maxChannels)) return best;
     return null;
   }
 
   /** Takes a channel slot (sync when one is free, so parallel callers spread out at once). */
-  private async acquire(conn: Connection): Promise<Channel> {
+  private async acquire(conn: Connection, weight: number): Promise<Channel> {
     for (;;) {
-      const ch = this.pick(conn);
+      const ch = this.pick(conn, weight);
       if (ch) {
-        ch.inflight++;
+        ch.inflight += weight;
         return ch;
       }
       if (conn.dead) throw Object.assign(new Error('the SSH connection is closed'), { [CONNECTION_LOST]: true });
@@ -438,17 +443,22 @@ export class SshRemote extends BaseRemote {
     }
   }
 
-  /** Runs `fn` on a pooled channel; marks failures of a dropped connection as transient. */
-  private async withSftp<T>(fn: (sftp: Ssh2Sftp, conn: Connection, lost: Promise<never>) => Promise<T>): Promise<T> {
+  /**
+   * Runs `fn` on a pooled channel; marks failures of a dropped connection as transient. A large
+   * transfer takes a `weight` of a whole channel ({@link BULK}), so parallel big files each get
+   * their own channel (its own flow-control window and its own sftp-server process) instead of
+   * sharing the first one's.
+   */
+  private async withSftp<T>(fn: (sftp: Ssh2Sftp, conn: Connection, lost: Promise<never>) => Promise<T>, weight = 1): Promise<T> {
     const conn = await this.connection();
-    const ch = await this.acquire(conn);
+    const ch = await this.acquire(conn, weight);
     try {
       return await Promise.race([fn(ch.sftp, conn, ch.lost), ch.lost]);
     } catch (e) {
       if ((conn.dead || ch.dead) && typeof e === 'object' && e !== null && !isMomoError(e)) (e as Record<symbol, boolean>)[CONNECTION_LOST] = true;
       throw e;
     } finally {
-      ch.inflight--;
+      ch.inflight -= weight;
     }
   }
 
@@ -672,8 +682,9 @@ export class SshRemote extends BaseRemote {
         return;
       }
       sftp.close(handle, () => undefined);
-      await call((cb) =>
-        sftp.fastGet(this.abs(path), tmpFile, { concurrency: PIPELINE, chunkSize: CHUNK, step: (total) => counter.set(total) }, cb),
+      await this.withSftp(
+        (bulk) => call((cb) => bulk.fastGet(this.abs(path), tmpFile, { concurrency: PIPELINE, chunkSize: CHUNK, step: (total) => counter.set(total) }, cb)),
+        BULK,
       );
     });
   }
@@ -826,7 +837,7 @@ export class SshRemote extends BaseRemote {
         await call((cb) => sftp.unlink(tmp, cb)).catch(() => undefined);
         throw e;
       }
-    });
+    }, BULK);
   }
 
   protected async doDelete(path: string): Promise<void> {
