@@ -56,6 +56,8 @@ export const define: DefineCommand = (program, io) => {
           if (quiet) return;
           io.out(r.removed.repo.length ? `Removed ${r.removed.repo.length} objects from repo cache.\n` : "No unused 'repo' cache to remove.\n");
           io.out(r.removed.legacy.length ? `Removed ${r.removed.legacy.length} objects from legacy cache.\n` : "No unused 'legacy' cache to remove.\n");
+          // momo only (DVC counts these as objects): leftovers of killed writes, never printed when none
+          if (r.leftoverTemps) io.out(`Removed ${r.leftoverTemps} temp file${r.leftoverTemps === 1 ? '' : 's'} of interrupted writes from the cache.\n`);
           if (r.remote) {
             for (const part of [r.remote.repo, r.remote.legacy]) io.out(part.length ? `Removed ${part.length} objects from remote.\n` : 'No unused cache to remove from remote.\n');
           }

@@ -36,6 +36,8 @@ export interface GcResult {
   remote?: { repo: string[]; legacy: string[] };
   /** the WARNING line DVC prints on every run */
   warning: string;
+  /** temp files of interrupted writes removed from the cache (counted apart from objects) */
+  leftoverTemps: number;
 }
 
 /** Lists the objects of an ODB root: exactly `xx/<rest>` two levels down (spec §5.1). */
@@ -58,6 +60,41 @@ function listObjects(root: string, skipTop: Set<string>): string[] {
     for (const n of names) if (!n.startsWith('.') && !n.endsWith('.unpacked')) out.push(t + n);
   }
   return out;
+}
+
+/** A temp file of an interrupted write: momo's `.<pid>-<hex>-<n>.tmp` or DVC's `.<token>.tmp`. */
+const LEFTOVER_TEMP = /^\..+\.tmp$/;
+
+/**
+ * Removes the temp files interrupted writes left in an ODB (its root and its `xx/` directories), as
+ * `dvc gc` does when it takes them for unused objects (dvc_objects/db.py::path_to_oid,
+ * dvc_data/hashfile/gc.py). Safe under the repo lock, which every writer of the cache holds.
+ * Returns how many there were.
+ */
+function sweepLeftoverTemps(root: string, dry: boolean): number {
+  let n = 0;
+  const clean = (dir: string) => {
+    let names: string[];
+    try {
+      names = fs.readdirSync(dir);
+    } catch {
+      return;
+    }
+    for (const name of names) {
+      if (!LEFTOVER_TEMP.test(name)) continue;
+      n++;
+      if (!dry) fs.rmSync(join(dir, name), { force: true });
+    }
+  };
+  clean(root);
+  let tops: string[] = [];
+  try {
+    tops = fs.readdirSync(root);
+  } catch {
+    return n;
+  }
+  for (const t of tops) if (/^[0-9a-f]{2}$/.test(t)) clean(join(root, t));
+  return n;
 }
 
 /**
@@ -115,7 +152,8 @@ export async function gc(opts: GcOptions): Promise<GcResult> {
         repo: sweep(repo.odb.objectsDir, false, new Set()),
         legacy: sweep(repo.odb.cacheDir, true, new Set()),
       };
-      const result: GcResult = { removed, warning };
+      const leftoverTemps = sweepLeftoverTemps(repo.odb.objectsDir, Boolean(opts.dry)) + sweepLeftoverTemps(repo.odb.cacheDir, Boolean(opts.dry));
+      const result: GcResult = { removed, warning, leftoverTemps };
       if (opts.cloud && remote) {
         const found = { repo: [] as string[], legacy: [] as string[] };
         for await (const p of remote.list('')) {
