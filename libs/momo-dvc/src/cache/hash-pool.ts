@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as crypto from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { storeFileImpl, type StoreJob, type StoreResult } from './store-file.js';
+import { storeFileImpl, storeLargeFileImpl, type StoreJob, type StoreResult, type StoreScratch } from './store-file.js';
 
 /** Below these, worker start-up (~30 ms each) costs more than it saves. */
 const MIN_FILES_FOR_WORKERS = 2000;
@@ -13,11 +13,12 @@ const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const deps = { fs: require('node:fs'), crypto: require('node:crypto') };
 const storeFileImpl = ${storeFileImpl.toString()};
+const storeLargeFileImpl = ${storeLargeFileImpl.toString()};
 const made = new Set();
-parentPort.on('message', (batch) => {
+parentPort.on('message', async (batch) => {
   const out = [];
   for (const job of batch) {
-    try { out.push(storeFileImpl(deps, job, made)); }
+    try { out.push(job.size > 4194304 ? await storeLargeFileImpl(deps, job, made, storeFileImpl) : storeFileImpl(deps, job, made)); }
     catch (e) { out.push({ error: { message: e.message, code: e.code, path: job.src } }); }
   }
   parentPort.postMessage(out);
@@ -36,15 +37,17 @@ export async function storeFiles(jobs: StoreJob[], opts: { jobs?: number; totalB
   const want = Math.max(1, opts.jobs ?? availableParallelism());
   const big = jobs.length >= MIN_FILES_FOR_WORKERS || (opts.totalBytes ?? 0) >= MIN_BYTES_FOR_WORKERS;
   if (want <= 1 || !big || jobs.length < 2) {
-    const made = new Set<string>();
-    return jobs.map((job) => {
+    const made: StoreScratch = new Set<string>();
+    const out: StoreOutcome[] = [];
+    for (const job of jobs) {
       try {
-        return storeFileImpl({ fs, crypto }, job, made);
+        out.push((job.size ?? 0) > 4 * 1024 * 1024 ? await storeLargeFileImpl({ fs, crypto }, job, made, storeFileImpl) : storeFileImpl({ fs, crypto }, job, made));
       } catch (e) {
         const err = e as NodeJS.ErrnoException;
-        return { error: { message: err.message, code: err.code, path: job.src } };
+        out.push({ error: { message: err.message, code: err.code, path: job.src } });
       }
-    });
+    }
+    return out;
   }
   const nWorkers = Math.min(want, Math.ceil(jobs.length / BATCH), 8);
   const results: StoreOutcome[] = new Array(jobs.length);

@@ -1,10 +1,12 @@
 import { describe, it, expect, afterEach } from 'vitest';
-import { statSync, readdirSync, readFileSync, appendFileSync } from 'node:fs';
+import * as fs from 'node:fs';
+import * as crypto from 'node:crypto';
+import { statSync, readdirSync, readFileSync, appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { tmpRepo, type TmpRepo } from '@momo/testing';
 import { storeFiles, type StoreOutcome } from './hash-pool.js';
-import type { StoreResult } from './store-file.js';
+import { storeFileImpl, type StoreResult } from './store-file.js';
 
 const repos: TmpRepo[] = [];
 afterEach(() => {
@@ -71,14 +73,44 @@ describe('storeFiles', () => {
     expect([r.md5, r.size]).toEqual([md5('abcdef'), 6]);
   });
 
-  it('gives the same objects through worker threads, duplicates across batches included', async () => {
+  it('gives the same objects through worker threads, duplicates across batches and a large file included', async () => {
     const files: Record<string, string> = {};
     for (let i = 0; i < 600; i++) files[`f${i}`] = `content ${i % 200}`;
-    const { objects, srcs } = setup(files);
+    const big = Buffer.alloc(5 * 1024 * 1024, 'w');
+    const { objects, srcs } = setup({ ...files, big });
     // the byte-count hint makes the pool use workers for these few files (3 batches over 2 threads)
-    const res = (await storeFiles(srcs.map((src) => ({ src, objects })), { jobs: 2, totalBytes: 2 ** 30 })).map(ok);
-    expect(res.map((r) => r.md5)).toEqual(srcs.map((_, i) => md5(`content ${i % 200}`)));
-    expect(res.filter((r) => r.stored).length).toBeGreaterThanOrEqual(200);
-    expect(listObjects(objects)).toHaveLength(200);
+    const res = (await storeFiles(srcs.map((src) => ({ src, size: statSync(src).size, objects })), { jobs: 2, totalBytes: 2 ** 30 })).map(ok);
+    expect(res.map((r) => r.md5)).toEqual([...srcs.slice(0, 600).map((_, i) => md5(`content ${i % 200}`)), md5(big)]);
+    expect(res.filter((r) => r.stored).length).toBeGreaterThanOrEqual(201);
+    expect(listObjects(objects)).toHaveLength(201);
+    const obj = join(objects, md5(big).slice(0, 2), md5(big).slice(2));
+    expect([readFileSync(obj).equals(big), statSync(obj).mode & 0o777]).toEqual([true, 0o444]);
+  });
+});
+
+describe('large files', () => {
+  const big = Buffer.alloc(5 * 1024 * 1024 + 3, 'ab');
+
+  it('stores a large file as a read-only object with exactly its bytes and no temp file left', async () => {
+    const { objects, srcs } = setup({ big });
+    const [r] = (await storeFiles([{ src: srcs[0], size: big.length, objects }])).map(ok);
+    expect([r.md5, r.size, r.stored]).toEqual([md5(big), big.length, true]);
+    const obj = join(objects, r.md5.slice(0, 2), r.md5.slice(2));
+    expect(readFileSync(obj).equals(big)).toBe(true);
+    expect(statSync(obj).mode & 0o777).toBe(0o444);
+    expect(listObjects(objects)).toEqual([`${r.md5.slice(0, 2)}/${r.md5.slice(2)}`]);
+  });
+
+  it('drops a concurrent copy whose source changed after hashing and stores the file in one pass', () => {
+    const { objects, srcs } = setup({ big });
+    mkdirSync(objects, { recursive: true });
+    const tmp = join(objects, '.stale.tmp');
+    writeFileSync(tmp, 'bytes of an older version');
+    const st = statSync(srcs[0]);
+    const adopt = { tmp, md5: md5('bytes of an older version'), size: big.length, ino: st.ino, mtimeMs: st.mtimeMs - 1000 };
+    const r = storeFileImpl({ fs, crypto }, { src: srcs[0], size: big.length, objects, adopt }, new Set());
+    expect([r.md5, r.stored]).toEqual([md5(big), true]);
+    expect(readFileSync(join(objects, r.md5.slice(0, 2), r.md5.slice(2))).equals(big)).toBe(true);
+    expect(listObjects(objects)).toEqual([`${r.md5.slice(0, 2)}/${r.md5.slice(2)}`]);
   });
 });

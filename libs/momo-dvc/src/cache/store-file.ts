@@ -18,6 +18,12 @@ export interface StoreJob {
   dirMode?: number;
   /** the umask strips bits of 0o444 at creation, so objects need an explicit chmod */
   chmod?: boolean;
+  /**
+   * a temp file in `objects` already holding a copy of `src` made while `src` was hashed to
+   * `md5` (see storeLargeFileImpl); it becomes the object when `src` still has the stat the hash
+   * saw, else it is dropped and the file is stored in one pass
+   */
+  adopt?: { tmp: string; md5: string; size: number; ino: number; mtimeMs: number };
 }
 
 export interface StoreResult {
@@ -75,6 +81,15 @@ export function storeFileImpl(deps: StoreDeps, job: StoreJob, made: StoreScratch
     known.add(md5);
     return true;
   };
+  if (job.adopt) {
+    const a = job.adopt;
+    const st = fs.statSync(job.src);
+    if (st.ino === a.ino && st.mtimeMs === a.mtimeMs && st.size === a.size && fs.statSync(a.tmp).size === a.size) {
+      fs.chmodSync(a.tmp, 0o444);
+      return { md5: a.md5, size: a.size, stored: finish(a.md5, a.tmp), ino: st.ino, mtimeMs: st.mtimeMs };
+    }
+    fs.unlinkSync(a.tmp);
+  }
   if (job.size === undefined || job.size <= SMALL) {
     // small file: one read into a reused buffer; the fstat after the read gives the stat the
     // memo entry must match (no separate stat before or after)
@@ -114,7 +129,8 @@ export function storeFileImpl(deps: StoreDeps, job: StoreJob, made: StoreScratch
     }
     // it grew past the small limit since the caller's stat: stream it below
   }
-  // large file: stream 1 MiB chunks through the hash and into the temp object
+  // large file: stream 1 MiB chunks through the hash and into the temp object (the fallback of
+  // storeLargeFileImpl, and the hash-only pass it runs next to its copy)
   const fd = fs.openSync(job.src, 'r');
   let out: number | undefined;
   let tmp: string | undefined;
@@ -159,4 +175,52 @@ export function storeFileImpl(deps: StoreDeps, job: StoreJob, made: StoreScratch
       }
     }
   }
+}
+
+/**
+ * A large file (> 4 MiB) stored with two things at once: the kernel copies it to a temp object
+ * (`copy_file_range` through libuv's thread pool, a reflink where the file system can clone)
+ * while this thread hashes it from the page cache. The copy becomes the object only when the
+ * file's (inode, mtime, size) before the copy, after the hash and after the copy all agree (an
+ * edit in between changes the mtime); otherwise the one-pass hash+write of storeFileImpl runs.
+ * DVC itself hashes first and copies afterwards without a check (dvc_data/hashfile/build.py,
+ * transfer.py). Self-contained like storeFileImpl so workers can run it from source.
+ */
+export async function storeLargeFileImpl(
+  deps: StoreDeps,
+  job: StoreJob,
+  made: StoreScratch,
+  impl: typeof storeFileImpl,
+): Promise<StoreResult> {
+  const { fs, crypto } = deps;
+  if (!job.objects || job.adopt || job.size === undefined || job.size <= 4 * 1024 * 1024) return impl(deps, job, made);
+  const drop = (p: string) => {
+    try {
+      fs.unlinkSync(p);
+    } catch {
+      // a failed copy may not have created it
+    }
+  };
+  const before = fs.statSync(job.src);
+  fs.mkdirSync(job.objects, { recursive: true });
+  made.tag ??= process.pid + '-' + crypto.randomBytes(4).toString('hex');
+  const tmp = job.objects + '/.' + made.tag + '-' + (made.seq = (made.seq ?? 0) + 1) + '.tmp';
+  const copied = fs.promises.copyFile(job.src, tmp, fs.constants.COPYFILE_EXCL | fs.constants.COPYFILE_FICLONE).then(
+    () => true,
+    () => false,
+  );
+  let h: StoreResult;
+  try {
+    h = impl(deps, { src: job.src, size: job.size }, made);
+  } catch (e) {
+    await copied;
+    drop(tmp);
+    throw e;
+  }
+  const same = h.ino === before.ino && h.mtimeMs === before.mtimeMs && h.size === before.size;
+  if (!(await copied) || !same) {
+    drop(tmp);
+    return impl(deps, job, made);
+  }
+  return impl(deps, { ...job, adopt: { tmp, md5: h.md5, size: h.size, ino: h.ino, mtimeMs: h.mtimeMs } }, made);
 }
