@@ -93,6 +93,21 @@ describe('push, fetch and pull across git revisions, with --glob, -R, -d, --max-
   }, 120_000);
   afterAll(cleanup);
 
+  it('status -c with -T, -a, -A compares the objects of those revisions too, like dvc; without -c they are refused', () => {
+    const t = twins_();
+    // DVC prints the name → status mapping in set order: compare the lines as sets
+    const lines = (s: string) => s.split('\n').filter(Boolean).sort();
+    for (const args of [['status', '-c'], ['status', '-c', '-T'], ['status', '-c', '-a'], ['status', '-c', '-A'], ['status', '-r', 'storage', '-a']]) {
+      const r = t.run(args);
+      expect([args, r.momo.code, lines(r.momo.stdout)], r.momo.stderr).toEqual([args, r.dvc.code, lines(r.dvc.stdout)]);
+      const json = t.run([...args, '--json']);
+      expect(JSON.parse(json.momo.stdout), args.join(' ')).toEqual(JSON.parse(json.dvc.stdout));
+    }
+    const r = t.run(['status', '-a', '-T']);
+    expect([r.momo.code, r.momo.stdout]).toEqual([r.dvc.code, r.dvc.stdout]);
+    expect(r.momo.stderr.split('\n')[0]).toBe(r.dvc.stderr.split('\n')[0]);
+  }, 120_000);
+
   it("a target missing at some revisions skips them with DVC's warning", () => {
     const r = t!.run(['push', '-a', 'extra.dvc']);
     expect([r.momo.code, r.momo.stdout]).toEqual([r.dvc.code, r.dvc.stdout]);
@@ -104,10 +119,19 @@ describe('push, fetch and pull across git revisions, with --glob, -R, -d, --max-
 
   it('push -T, -a, -A add the objects of tags, branches and every commit, like dvc', () => {
     const t = twins_();
+    const lines = (s: string) => s.split('\n').filter(Boolean).sort();
     for (const args of [['push'], ['push', '-T'], ['push', '-a'], ['push', '-A']]) {
       const r = t.run(args);
       expect([args, r.momo.code, r.momo.stdout], r.momo.stderr).toEqual([args, r.dvc.code, r.dvc.stdout]);
       expect(listing(ms), args.join(' ')).toEqual(listing(ds));
+      // what was pushed is in sync for the same scope; after the workspace-only push the older
+      // commits' data is still missing (here the tag and branch tips are all the commits there are)
+      const same = t.run(['status', '-c', ...args.slice(1)]);
+      const every = t.run(['status', '-c', '-A']);
+      expect([same.momo.stdout, lines(every.momo.stdout)]).toEqual([same.dvc.stdout, lines(every.dvc.stdout)]);
+      expect(same.momo.stdout).toBe("Cache and remote 'storage' are in sync.\n");
+      // -T leaves the feature branch's data manifest behind; -a and -A leave nothing
+      expect(every.momo.stdout.includes('new:'), args.join(' ')).toBe(args.length === 1 || args[1] === '-T');
     }
     // every version of foo (3), both data manifests and their files (4), extra, other, the
     // pipeline outputs kept.txt and one.txt = two.txt, but not the cache: false local.txt

@@ -41,18 +41,42 @@ export const define: DefineCommand = (program, io) => {
     .option('-j, --jobs <n>', 'number of threads for hashing', (v) => Number(v))
     .option('-c, --cloud', 'show status of the local cache compared to a remote repository')
     .option('-r, --remote <name>', 'remote storage to compare the local cache to (with -c)')
+    .option('-a, --all-branches', 'with -c: also the data of the tips of all git branches')
+    .option('-T, --all-tags', 'with -c: also the data of all git tags')
+    .option('-A, --all-commits', 'with -c: also the data of all git commits')
     .action(
-      action('catching', async (targets: string[], flags: { json?: boolean; jobs?: number; withDeps?: boolean; recursive?: boolean; cloud?: boolean; remote?: string }, cmd) => {
+      action('catching', async (targets: string[], flags: { json?: boolean; jobs?: number; withDeps?: boolean; recursive?: boolean; cloud?: boolean; remote?: string; allBranches?: boolean; allTags?: boolean; allCommits?: boolean }, cmd) => {
         if (flags.cloud || flags.remote) {
           const [{ cloudStatus }, { pyJsonDumps }] = await Promise.all([import('@momo/dvc/api/cloud-status'), import('@momo/dvc/api/format')]);
-          const r = await cloudStatus({ cwd: io.cwd, env: io.env, targets, remote: flags.remote, jobs: flags.jobs });
+          const r = await cloudStatus({
+            cwd: io.cwd,
+            env: io.env,
+            targets,
+            remote: flags.remote,
+            jobs: flags.jobs,
+            allBranches: flags.allBranches,
+            allTags: flags.allTags,
+            allCommits: flags.allCommits,
+          });
+          for (const w of r.warnings) io.err(`WARNING: ${w}\n`);
           const changed = Object.keys(r.objects).length > 0;
+          // DVC indents the object lines only with -c (dvc/commands/status.py: `indent = 1 if cloud`)
+          const indent = flags.cloud ? '\t' : '';
           if (flags.json) io.out(pyJsonDumps(r.objects, { sortKeys: false }) + '\n');
           else if (globals(cmd).quiet) {
             if (changed) throw new ExitWith(EXIT.FAILED);
           } else if (!changed) io.out(`Cache and remote '${r.remote}' are in sync.\n`);
-          else for (const [name, st] of Object.entries(r.objects)) io.out(`\t${(st + ':').padEnd(20)}${name}\n`);
+          else for (const [name, st] of Object.entries(r.objects)) io.out(`${indent}${(st + ':').padEnd(20)}${name}\n`);
           return;
+        }
+        // dvc/repo/status.py: the revision flags only mean something against a remote
+        const meaningless = [flags.allBranches && '--all-branches', flags.allTags && '--all-tags', flags.allCommits && '--all-commits'].filter(Boolean);
+        if (meaningless.length) {
+          const { MomoError } = await import('@momo/errors');
+          throw new MomoError('USAGE_INVALID', `The following options are meaningless for local status: ${meaningless.join(', ')}`, {
+            hint: 'add -c (or -r <remote>) to compare the cache of those revisions with a remote',
+            exitCode: EXIT.FAILED,
+          });
         }
         const [{ status }, { pyJsonDumps }] = await Promise.all([import('@momo/dvc/api/status'), import('@momo/dvc/api/format')]);
         const r = await status({ cwd: io.cwd, env: io.env, targets, jobs: flags.jobs, withDeps: flags.withDeps, recursive: flags.recursive });

@@ -61,7 +61,7 @@ const emptyResult = (): TransferResult => ({ transferred: 0, failed: [], missing
  * fails to load, e.g. lacks a target, is skipped with a warning; only when nothing loads the error is
  * raised). Outputs naming the same object and remote are kept once.
  */
-function collectCloudOuts(repo: Repo, opts: TransferOptions, forPush: boolean, warnings: string[]): CloudOut[] {
+export function collectCloudOuts(repo: Repo, opts: TransferOptions, forPush: boolean, warnings: string[]): CloudOut[] {
   // dvc/repo/index.py::targets_view: `size >= max_size` and outputs of other types are left out
   const keep = (o: CloudOut & Pick<TrackedOut, 'out'>) =>
     !(opts.maxSize && o.entry.size && o.entry.size >= opts.maxSize) &&
