@@ -10,11 +10,12 @@ const MIN_BYTES_FOR_WORKERS = 256 * 1024 * 1024;
 const BATCH = 256;
 
 const WORKER_SOURCE = `
-const { parentPort } = require('node:worker_threads');
+const { parentPort, workerData } = require('node:worker_threads');
 const deps = { fs: require('node:fs'), crypto: require('node:crypto') };
 const storeFileImpl = ${storeFileImpl.toString()};
 const storeLargeFileImpl = ${storeLargeFileImpl.toString()};
 const made = new Set();
+if (workerData) { made.freshDir = workerData.dir; made.fresh = new Set(workerData.absent); }
 parentPort.on('message', async (batch) => {
   const out = [];
   for (const job of batch) {
@@ -36,8 +37,10 @@ export type StoreOutcome = StoreResult | { error: { message: string; code?: stri
 export async function storeFiles(jobs: StoreJob[], opts: { jobs?: number; totalBytes?: number } = {}): Promise<StoreOutcome[]> {
   const want = Math.max(1, opts.jobs ?? availableParallelism());
   const big = jobs.length >= MIN_FILES_FOR_WORKERS || (opts.totalBytes ?? 0) >= MIN_BYTES_FOR_WORKERS;
+  const fresh = freshPrefixes(jobs);
   if (want <= 1 || !big || jobs.length < 2) {
     const made: StoreScratch = new Set<string>();
+    if (fresh) Object.assign(made, { freshDir: fresh.dir, fresh: new Set(fresh.absent) });
     const out: StoreOutcome[] = [];
     for (const job of jobs) {
       try {
@@ -53,7 +56,7 @@ export async function storeFiles(jobs: StoreJob[], opts: { jobs?: number; totalB
   const results: StoreOutcome[] = new Array(jobs.length);
   // large files first in their own batches, so one big file does not serialise the tail
   let next = 0;
-  const workers = Array.from({ length: nWorkers }, () => new Worker(WORKER_SOURCE, { eval: true }));
+  const workers = Array.from({ length: nWorkers }, () => new Worker(WORKER_SOURCE, { eval: true, workerData: fresh }));
   try {
     await Promise.all(
       workers.map(
@@ -82,4 +85,27 @@ export async function storeFiles(jobs: StoreJob[], opts: { jobs?: number; totalB
     await Promise.all(workers.map((w) => w.terminate()));
   }
   return results;
+}
+
+/**
+ * The `xx/` prefix dirs missing from the objects dir before a large store begins (one listing of
+ * at most 256 names): objects landing there need no existence probe, which on a cold cache saves
+ * one lookup per file. Undefined for small or hash-only batches (they probe).
+ */
+function freshPrefixes(jobs: StoreJob[]): { dir: string; absent: string[] } | undefined {
+  const dir = jobs[0]?.objects;
+  if (!dir || jobs.length < 64 || jobs.some((j) => j.objects !== dir)) return undefined;
+  let names: string[] = [];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    // no objects dir yet: every prefix is fresh
+  }
+  const have = new Set(names);
+  const absent: string[] = [];
+  for (let i = 0; i < 256; i++) {
+    const p = i.toString(16).padStart(2, '0');
+    if (!have.has(p)) absent.push(p);
+  }
+  return { dir, absent };
 }

@@ -58,6 +58,19 @@ describe('storeFiles', () => {
     expect(readdirSync(join(objects, md5('kept').slice(0, 2)))).toEqual([md5('kept').slice(2)]);
   });
 
+  it('leaves an existing object untouched in a large batch too (its prefix dir existed)', async () => {
+    const files: Record<string, string> = { kept: 'kept' };
+    for (let i = 0; i < 99; i++) files[`f${i}`] = `other ${i}`;
+    const { objects, srcs } = setup(files);
+    await storeFiles([{ src: srcs[0], objects }]);
+    const obj = join(objects, md5('kept').slice(0, 2), md5('kept').slice(2));
+    const ino = statSync(obj).ino;
+    const res = (await storeFiles(srcs.map((src) => ({ src, objects })))).map(ok);
+    expect(res[0].stored).toBe(false);
+    expect(statSync(obj).ino).toBe(ino);
+    expect(listObjects(objects)).toHaveLength(100);
+  });
+
   it('reports the inode and mtime the file had after it was read', async () => {
     const { objects, srcs } = setup({ a: 'x' });
     const st = statSync(srcs[0]);

@@ -45,7 +45,15 @@ export interface StoreDeps {
  * Per-thread scratch: `x/` dirs made, objects known to exist, the temp-name tag and counter, a
  * reused read buffer.
  */
-export type StoreScratch = Set<string> & { seq?: number; tag?: string; known?: Set<string>; buf?: Buffer };
+export type StoreScratch = Set<string> & {
+  seq?: number;
+  tag?: string;
+  known?: Set<string>;
+  buf?: Buffer;
+  /** `objects` dir whose `fresh` prefixes did not exist when the run began (see hash-pool.ts) */
+  freshDir?: string;
+  fresh?: Set<string>;
+};
 
 export function storeFileImpl(deps: StoreDeps, job: StoreJob, made: StoreScratch): StoreResult {
   const { fs, crypto } = deps;
@@ -65,6 +73,9 @@ export function storeFileImpl(deps: StoreDeps, job: StoreJob, made: StoreScratch
   // old inode, ~40x the cost of the probe. DVC skips present objects too (dvc_data/hashfile/transfer.py).
   const present = (md5: string, final: string): boolean => {
     if (known.has(md5)) return true;
+    // a prefix dir absent when the run began holds only objects this run wrote: no probe (a
+    // duplicate written by the other thread is then renamed over, same bytes)
+    if (made.fresh && job.objects === made.freshDir && made.fresh.has(md5.slice(0, 2))) return false;
     if (!fs.existsSync(final)) return false;
     known.add(md5);
     return true;
