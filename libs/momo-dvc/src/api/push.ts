@@ -10,6 +10,7 @@ import { cloudOuts, groupByRemote, objectGroups, openRemote, remotePath, fetchOb
 import { dvcError } from '../errors/dvc-error.js';
 import { resolveRemoteConfig } from '../config/load-config.js';
 import { RUN_CACHE_DIR } from '../constants.js';
+import { fnmatchRegExp } from '../models/fnmatch.js';
 
 export interface TransferOptions extends RepoOptions {
   /** `.dvc` files, stages or paths; default: everything */
@@ -142,7 +143,7 @@ export function globTargets(cwd: string, targets: string[]): string[] {
           const q = joinRel(pre, part);
           if (fs.existsSync(resolve(cwd, q))) next.push(q);
         } else {
-          const re = fnmatchRe(part);
+          const re = fnmatchRegExp(part);
           for (const n of names(pre)) {
             if (n.startsWith('.') && !part.startsWith('.')) continue;
             const q = joinRel(pre, n);
@@ -159,27 +160,6 @@ export function globTargets(cwd: string, targets: string[]): string[] {
     throw dvcError('TARGET_NOT_FOUND', `Glob [${targets.map(repr).join(', ')}] has no matches.`, { hint: 'check the pattern (quote it so the shell does not expand it)' });
   }
   return out;
-}
-
-/** Python `fnmatch` for one path segment. */
-function fnmatchRe(pattern: string): RegExp {
-  let re = '';
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i]!;
-    if (c === '*') re += '.*';
-    else if (c === '?') re += '.';
-    else if (c === '[') {
-      const j = pattern.indexOf(']', i + 2);
-      if (j < 0) re += '\\[';
-      else {
-        let body = pattern.slice(i + 1, j);
-        if (body.startsWith('!')) body = '^' + body.slice(1);
-        re += `[${body.replace(/\\/g, '\\\\')}]`;
-        i = j;
-      }
-    } else re += c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`, 's');
 }
 
 /** The workspace outputs the targets select (stage names, `-d` upstream stages, `-R` directories). */

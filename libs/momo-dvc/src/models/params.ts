@@ -20,6 +20,7 @@ import { parseYaml, keyToString, type YamlKey, type YamlValue } from '../yaml/pa
 import { PyFloat, YamlTimestamp } from '../yaml/values.js';
 import { parse as parseToml } from 'smol-toml';
 import { parseJsonPython, JsonSyntaxError } from './params-json.js';
+import { fnmatchRegExp } from './fnmatch.js';
 
 /** Default params file of a stage (`ParamsDependency.DEFAULT_PARAMS_FILE`). */
 export const DEFAULT_PARAMS_FILE = 'params.yaml';
@@ -133,27 +134,6 @@ function parseTomlText(text: string, file: string): YamlValue {
   }
 }
 
-/** Python's `fnmatch.fnmatchcase` (used by dpath to match key segments). */
-function fnmatchRegex(pattern: string): RegExp {
-  let re = '';
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i]!;
-    if (c === '*') re += '[\\s\\S]*';
-    else if (c === '?') re += '[\\s\\S]';
-    else if (c === '[') {
-      const j = pattern.indexOf(']', i + 2);
-      if (j < 0) re += '\\[';
-      else {
-        let body = pattern.slice(i + 1, j);
-        if (body.startsWith('!')) body = '^' + body.slice(1);
-        re += `[${body.replace(/\\/g, '\\\\')}]`;
-        i = j;
-      }
-    } else re += c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`);
-}
-
 const GLOB = /[*?[]/;
 
 /** Result of looking a key up in a params file. */
@@ -176,7 +156,7 @@ export function lookupParam(data: YamlValue, key: string): ParamLookup {
     }
     const seg = segments[depth]!;
     const isGlob = GLOB.test(seg);
-    const re = isGlob ? fnmatchRegex(seg) : undefined;
+    const re = isGlob ? fnmatchRegExp(seg) : undefined;
     const matches = (s: string) => (re ? re.test(s) : s === seg);
     if (node instanceof Map) {
       for (const [k, v] of node) if (matches(keyToString(k))) walk(v, depth + 1);

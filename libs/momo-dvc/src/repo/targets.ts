@@ -15,6 +15,7 @@ import { pipelineAddress, relToCwd } from './pipeline-index.js';
 import { dvcError, EXIT } from '../errors/dvc-error.js';
 import { DVC_FILE_SUFFIX, LOCK_FILE, PROJECT_FILE } from '../constants.js';
 import { JOIN } from '../models/templating/resolver.js';
+import { fnmatchRegExp } from '../models/fnmatch.js';
 
 /** `parse_target`: a DVC file path and/or a stage name (path undefined: a bare name). */
 export function parseTarget(target: string, opts: { glob?: boolean } = {}): { path?: string; name?: string } {
@@ -85,7 +86,7 @@ function fileNotFound(display: string): Error {
 function stagesByName(repo: Repo, cwd: string, file: PipelineFileEntry, name: string | undefined, glob: boolean): IndexStage[] {
   if (!name) return file.stages;
   if (glob) {
-    const re = fnmatch(name);
+    const re = fnmatchRegExp(name);
     return file.stages.filter((s) => re.test(s.name));
   }
   if (file.resolver.isGroup(name)) return file.stages.filter((s) => s.stage.group?.name === name);
@@ -98,26 +99,6 @@ function stagesByName(repo: Repo, cwd: string, file: PipelineFileEntry, name: st
     });
   }
   return [found];
-}
-
-function fnmatch(pattern: string): RegExp {
-  let re = '';
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i]!;
-    if (c === '*') re += '.*';
-    else if (c === '?') re += '.';
-    else if (c === '[') {
-      const j = pattern.indexOf(']', i + 2);
-      if (j < 0) re += '\\[';
-      else {
-        let body = pattern.slice(i + 1, j);
-        if (body.startsWith('!')) body = '^' + body.slice(1);
-        re += `[${body.replace(/\\/g, '\\\\')}]`;
-        i = j;
-      }
-    } else re += c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`, 's');
 }
 
 /**
