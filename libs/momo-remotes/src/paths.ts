@@ -77,3 +77,20 @@ export function joinPath(root: string, rel: string): string {
   if (root === '') return rel;
   return root.endsWith('/') ? root + rel : `${root}/${rel}`;
 }
+
+/**
+ * Groups the indexes of `paths` by parent directory (`a/b/c` → `a/b`, or `a/b/` with
+ * `trailingSlash`, the form an S3 prefix takes), in first-seen order: batch existence checks list
+ * a directory once for all of its objects.
+ */
+export function groupByParent(paths: readonly string[], trailingSlash = false): Map<string, number[]> {
+  const groups = new Map<string, number[]>();
+  const cut = trailingSlash ? 1 : 0;
+  paths.forEach((p, i) => {
+    const dir = p.slice(0, p.lastIndexOf('/') + cut);
+    const g = groups.get(dir);
+    if (g) g.push(i);
+    else groups.set(dir, [i]);
+  });
+  return groups;
+}

@@ -10,7 +10,7 @@ import { isMomoError, type MomoError } from '@momo/errors';
 import { BaseRemote, type RemoteOp } from '../base-remote.js';
 import { remoteError, describeCause, isTlsError, UNREACHABLE_ERRNOS, TRANSIENT_ERRNOS } from '../errors.js';
 import { importOptional } from '../lazy-import.js';
-import { joinPath, checkPath } from '../paths.js';
+import { joinPath, checkPath, groupByParent } from '../paths.js';
 import { mapLimit } from '../concurrency.js';
 import { progressTap, type ProgressCounter } from '../progress.js';
 import type { RetryOptions } from '../retry.js';
@@ -552,13 +552,7 @@ export class S3Remote extends BaseRemote {
     if (paths.length < LIST_MIN_BATCH) return super.existsMany(paths, options);
     for (const p of paths) checkPath('s3', p);
     this.assertOpen();
-    const groups = new Map<string, number[]>();
-    paths.forEach((p, i) => {
-      const dir = p.slice(0, p.lastIndexOf('/') + 1);
-      const g = groups.get(dir);
-      if (g) g.push(i);
-      else groups.set(dir, [i]);
-    });
+    const groups = groupByParent(paths, true);
     const out = new Array<boolean>(paths.length);
     let done = 0;
     const jobs = options.jobs ?? this.jobs;

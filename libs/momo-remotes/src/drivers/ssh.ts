@@ -6,7 +6,7 @@ import { isMomoError, type MomoError } from '@momo/errors';
 import { BaseRemote, type RemoteOp } from '../base-remote.js';
 import { remoteError, describeCause, UNREACHABLE_ERRNOS } from '../errors.js';
 import { importOptional } from '../lazy-import.js';
-import { isTempName, tempPathFor, joinPath, checkPath } from '../paths.js';
+import { isTempName, tempPathFor, joinPath, checkPath, groupByParent } from '../paths.js';
 import { mapLimit } from '../concurrency.js';
 import { ProgressCounter } from '../progress.js';
 import type { RetryOptions } from '../retry.js';
@@ -517,13 +517,7 @@ export class SshRemote extends BaseRemote {
     if (paths.length < LIST_MIN_BATCH) return super.existsMany(paths, options);
     for (const p of paths) checkPath('ssh', p);
     this.assertOpen();
-    const groups = new Map<string, number[]>();
-    paths.forEach((p, i) => {
-      const dir = p.slice(0, p.lastIndexOf('/'));
-      const g = groups.get(dir);
-      if (g) g.push(i);
-      else groups.set(dir, [i]);
-    });
+    const groups = groupByParent(paths);
     const out = new Array<boolean>(paths.length);
     let done = 0;
     const jobs = options.jobs ?? this.jobs;
